@@ -1,0 +1,68 @@
+"""The story and podcast archive of the Week tegen Kindermishandeling.
+
+``create_app`` reads like a table of contents: one ``configure_*`` step per
+concern. Tests pass a mapping to override settings (temporary database,
+``media/`` and ``index/``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from . import config as settings
+from . import database
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the application; raises :class:`~archive.errors.ConfigError` on bad settings."""
+    app = Flask(
+        __name__,
+        instance_path=str(settings.PROJECT_ROOT / "instance"),
+        template_folder=str(settings.PROJECT_ROOT / "templates"),
+    )
+    configure_settings(app, config)
+    database.init_app(app)
+    configure_proxy(app)
+    configure_blueprints(app)
+    configure_cli(app)
+    return app
+
+
+def configure_settings(app: Flask, overrides: Mapping[str, Any] | None) -> None:
+    instance_path = Path(app.instance_path)
+    app.config.update(settings.from_environment(instance_path))
+    if overrides:
+        app.config.update(overrides)
+    if str(app.config["SQLALCHEMY_DATABASE_URI"]).startswith("sqlite:///"):
+        # The default database lives in instance/, which git ignores.
+        instance_path.mkdir(parents=True, exist_ok=True)
+    app.config["SECRET_KEY"] = settings.resolve_secret_key(app.config, instance_path)
+    app.config["MEDIA_DIR"] = settings.check_directory("ARCHIVE_MEDIA_DIR", app.config["MEDIA_DIR"])
+    app.config["INDEX_DIR"] = settings.check_directory("ARCHIVE_INDEX_DIR", app.config["INDEX_DIR"])
+    app.config["MAX_UPLOAD_BYTES"] = int(app.config["MAX_UPLOAD_MB"]) * 1024 * 1024
+
+
+def configure_proxy(app: Flask) -> None:
+    hops = int(app.config.get("PROXY_FIX") or 0)
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops, x_prefix=hops
+        )
+
+
+def configure_blueprints(app: Flask) -> None:
+    from .views import public
+
+    app.register_blueprint(public.bp)
+
+
+def configure_cli(app: Flask) -> None:
+    from . import cli
+
+    cli.init_app(app)

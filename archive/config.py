@@ -1,0 +1,96 @@
+"""Defaults and ``ARCHIVE_*`` environment variables: the one place for settings.
+
+Every setting here is documented in the README with its default.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+
+#: The checkout's root: ``media/``, ``index/``, ``templates/`` and ``instance/`` live here.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = _env(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_int(name: str, default: int, minimum: int = 1) -> int:
+    value = _env(name)
+    if value is None:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ConfigError(name, f"expected a whole number, got {value!r}") from None
+    if number < minimum:
+        raise ConfigError(name, f"must be at least {minimum}, got {number}")
+    return number
+
+
+def from_environment(instance_path: Path) -> dict[str, Any]:
+    """Read every ``ARCHIVE_*`` variable, falling back to the documented defaults."""
+    database_url = _env("ARCHIVE_DATABASE_URL") or f"sqlite:///{instance_path / 'archive.sqlite'}"
+    return {
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "MEDIA_DIR": _env("ARCHIVE_MEDIA_DIR", str(PROJECT_ROOT / "media")),
+        "INDEX_DIR": _env("ARCHIVE_INDEX_DIR", str(PROJECT_ROOT / "index")),
+        "BASE_URL": (_env("ARCHIVE_BASE_URL") or "").rstrip("/") or None,
+        "SECRET_KEY": _env("ARCHIVE_SECRET_KEY"),
+        "MAX_UPLOAD_MB": _env_int("ARCHIVE_MAX_UPLOAD_MB", 500),
+        "PROXY_FIX": _env_int("ARCHIVE_PROXY_FIX", 0, minimum=0),
+        "X_ACCEL_REDIRECT": _env("ARCHIVE_X_ACCEL_REDIRECT"),
+    }
+
+
+def resolve_secret_key(config: Mapping[str, Any], instance_path: Path) -> str:
+    """Return the configured secret key, or one generated once into ``instance/``."""
+    if config.get("SECRET_KEY"):
+        return str(config["SECRET_KEY"])
+    key_file = instance_path / "secret_key"
+    try:
+        if key_file.exists():
+            return key_file.read_text().strip()
+        instance_path.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_hex(32)
+        # O_EXCL: two workers starting at once must not write two different keys.
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return key_file.read_text().strip()
+    except OSError as exc:
+        raise ConfigError(
+            "ARCHIVE_SECRET_KEY",
+            f"not set, and no key can be written to {key_file} ({exc.strerror})",
+        ) from None
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key
+
+
+def check_directory(setting: str, path: str | Path) -> Path:
+    """A directory the app writes to must exist and be writable."""
+    directory = Path(path).resolve()
+    if not directory.is_dir():
+        raise ConfigError(setting, f"directory {directory} does not exist")
+    try:
+        # A real write, not os.access: root passes access checks on read-only mounts.
+        with tempfile.TemporaryFile(dir=directory):
+            pass
+    except OSError as exc:
+        raise ConfigError(setting, f"directory {directory} is not writable ({exc.strerror})") from None
+    return directory

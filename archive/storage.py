@@ -1,0 +1,120 @@
+"""The media store: audio and artwork files in the media directory.
+
+Incoming streams are never held in memory: they are written in chunks to a
+temporary file in the media directory (same file system, so the final rename
+is atomic), hashed on the way, fsynced, probed and only then renamed into
+place under a name that carries the episode's id and a short content hash.
+On any failure the temporary file is removed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from .audio import AudioInfo, probe
+from .errors import ArchiveError
+
+CHUNK_SIZE = 1024 * 1024
+TEMP_PREFIX = ".upload-"
+
+
+class UploadTooLarge(ArchiveError):
+    status_code = 413
+
+
+class StorageError(ArchiveError):
+    status_code = 400
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    name: str
+    size: int
+    sha256: str
+    info: AudioInfo
+
+
+class MediaStore:
+    """Files under ``root``; names handed out are plain file names, never paths."""
+
+    def __init__(self, root: str | Path, max_bytes: int) -> None:
+        self.root = Path(root)
+        self.max_bytes = max_bytes
+
+    def path(self, name: str) -> Path:
+        """The path of a stored file; refuses anything that is not a plain name."""
+        if not name or name != Path(name).name or name.startswith("."):
+            raise StorageError("Ongeldige bestandsnaam.", f"unsafe media name {name!r}")
+        return self.root / name
+
+    def exists(self, name: str) -> bool:
+        return self.path(name).is_file()
+
+    def save_audio(
+        self,
+        stream: BinaryIO,
+        owner_id: int | str,
+        probe_file: Callable[[Path], AudioInfo] = probe,
+    ) -> StoredFile:
+        """Stream ``stream`` into the store as ``<owner_id>-<hash12><ext>``."""
+        fd, temp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=self.root)
+        temp = Path(temp_name)
+        try:
+            size, digest = self._copy(stream, fd)
+            info = probe_file(temp)
+            name = f"{owner_id}-{digest[:12]}{info.extension}"
+            os.replace(temp, self.root / name)
+        except BaseException:
+            temp.unlink(missing_ok=True)
+            raise
+        return StoredFile(name=name, size=size, sha256=digest, info=info)
+
+    def _copy(self, stream: BinaryIO, fd: int) -> tuple[int, str]:
+        digest = hashlib.sha256()
+        size = 0
+        with os.fdopen(fd, "wb") as out:
+            while chunk := stream.read(CHUNK_SIZE):
+                size += len(chunk)
+                if size > self.max_bytes:
+                    limit = self.max_bytes // (1024 * 1024)
+                    raise UploadTooLarge(
+                        f"Het bestand is groter dan de limiet van {limit} MB.",
+                        f"stream exceeded {self.max_bytes} bytes",
+                    )
+                digest.update(chunk)
+                out.write(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+        return size, digest.hexdigest()
+
+    def save_bytes(self, data: bytes, name: str) -> str:
+        """Write small bytes (artwork) atomically under ``name``."""
+        target = self.path(name)
+        fd, temp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=self.root)
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(temp_name, target)
+        except BaseException:
+            Path(temp_name).unlink(missing_ok=True)
+            raise
+        return name
+
+    def delete(self, name: str | None) -> None:
+        if name:
+            self.path(name).unlink(missing_ok=True)
+
+
+def media_store() -> MediaStore:
+    """The current app's media store."""
+    from flask import current_app
+
+    return MediaStore(current_app.config["MEDIA_DIR"], current_app.config["MAX_UPLOAD_BYTES"])
