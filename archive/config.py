@@ -92,5 +92,6 @@ def check_directory(setting: str, path: str | Path) -> Path:
         with tempfile.TemporaryFile(dir=directory):
             pass
     except OSError as exc:
-        raise ConfigError(setting, f"directory {directory} is not writable ({exc.strerror})") from None
+        problem = f"directory {directory} is not writable ({exc.strerror})"
+        raise ConfigError(setting, problem) from None
     return directory
