@@ -1,0 +1,333 @@
+"""What podcast apps and feed readers fetch: feeds, audio, artwork, chapters, transcripts.
+
+Machine endpoints: errors are short Dutch plain text. Feeds are conditional
+(ETag, Last-Modified, 304) and gzipped for clients that accept it; audio and
+artwork go through Werkzeug's ``send_from_directory(conditional=True)`` for
+ranges, HEAD, 206/416 and ETags, or to nginx via ``X-Accel-Redirect`` when
+``X_ACCEL_REDIRECT`` is set. Only files named by a public episode (or a show)
+are served, so drafts' audio and anything else in the media directory is 404.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from pathlib import PurePosixPath
+from typing import Any
+from urllib.parse import quote
+
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    abort,
+    current_app,
+    request,
+    send_from_directory,
+    url_for,
+)
+from sqlalchemy import select
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import BuildError
+
+from ..feed import build_podcast_feed, build_stories_feed, chapters_json
+from ..feed.podcast2 import CHAPTERS_MIME, TRANSCRIPT_TYPES
+from ..feed.state import (
+    BuiltFeed,
+    FeedCache,
+    FeedState,
+    podcast_state,
+    public_episodes,
+    public_stories,
+    stories_state,
+)
+from ..models import Episode, Show, Story, db
+from ..text import TranscriptError, cues_to_srt, parse_transcript
+
+bp = Blueprint("delivery", __name__)
+
+#: Feeds: apps poll often; a few minutes of caching spares the database.
+FEED_MAX_AGE = 300
+#: Audio names carry a content hash, so the bytes under a name never change.
+MEDIA_MAX_AGE = 365 * 24 * 3600
+#: Artwork names are not guaranteed to change with the content: one day.
+ARTWORK_MAX_AGE = 24 * 3600
+#: Chapters and transcripts can be corrected: revalidated by ETag after an hour.
+SIDECAR_MAX_AGE = 3600
+
+RSS_MIME = "application/rss+xml; charset=utf-8"
+ATOM_MIME = "application/atom+xml; charset=utf-8"
+
+#: Artwork suffix -> Content-Type (Apple accepts only these two).
+ARTWORK_TYPES: dict[str, str] = {".jpg": "image/jpeg", ".png": "image/png"}
+
+#: Status -> the plain-text answer for the public.
+ERROR_TEXT: dict[int, str] = {
+    400: "Ongeldig verzoek.",
+    404: "Niet gevonden.",
+    405: "Deze methode is hier niet toegestaan.",
+    416: "Het gevraagde bereik ligt buiten het bestand of is ongeldig.",
+}
+
+#: Pages the feeds link to: (endpoint of the visitors' site, path when it is absent).
+PAGES: dict[str, tuple[str, str]] = {
+    "website": ("public.home", "/"),
+    "podcast": ("public.podcast", "/podcast"),
+    "episode": ("public.episode", "/podcast/{slug}"),
+    "story": ("public.story", "/verhalen/{slug}"),
+}
+
+CACHE_EXTENSION = "archive.feed_cache"
+
+
+@bp.record_once
+def _attach_cache(state: Any) -> None:
+    state.app.extensions[CACHE_EXTENSION] = FeedCache()
+
+
+def feed_cache(app: Flask | None = None) -> FeedCache:
+    return (app or current_app).extensions[CACHE_EXTENSION]
+
+
+@bp.errorhandler(HTTPException)
+def _plain_error(error: HTTPException) -> Response:
+    code = error.code or 500
+    text = ERROR_TEXT.get(code, error.name)
+    headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
+    return Response(text + "\n", code, headers, mimetype="text/plain")
+
+
+class RequestUrls:
+    """Absolute URLs from ``BASE_URL`` or, when unset, the request's host (ProxyFix-aware)."""
+
+    def __init__(self, base_url: str | None, default_show_id: int | None) -> None:
+        self.base_url = base_url.rstrip("/") if base_url else None
+        self.default_show_id = default_show_id
+
+    def _url(self, endpoint: str, **values: Any) -> str:
+        if self.base_url is None:
+            return url_for(endpoint, _external=True, **values)
+        path = url_for(endpoint, **values)
+        root = request.script_root
+        if root and path.startswith(root):
+            path = path[len(root) :]
+        return self.base_url + path
+
+    def _page(self, page: str, **values: Any) -> str:
+        endpoint, fallback = PAGES[page]
+        if endpoint in current_app.view_functions:
+            try:
+                return self._url(endpoint, **values)
+            except BuildError:
+                pass
+        base = self.base_url if self.base_url is not None else request.host_url.rstrip("/")
+        if self.base_url is None:
+            base += request.script_root
+        return base + fallback.format(**values)
+
+    def website(self) -> str:
+        return self._page("website")
+
+    def show_feed(self, show: Show) -> str:
+        if show.id == self.default_show_id:
+            return self._url("delivery.podcast_feed")
+        return self._url("delivery.show_feed", show_slug=show.slug)
+
+    def episode_page(self, episode: Episode) -> str:
+        return self._page("episode", slug=episode.slug)
+
+    def media(self, episode: Episode) -> str:
+        return self._url("delivery.media", name=episode.audio_path)
+
+    def artwork(self, name: str) -> str:
+        return self._url("delivery.artwork", name=name)
+
+    def chapters(self, episode: Episode) -> str:
+        return self._url("delivery.chapters", slug=episode.slug)
+
+    def transcript(self, episode: Episode, format: str) -> str:
+        return self._url("delivery.transcript", slug=episode.slug, fmt=format)
+
+    def story_page(self, story: Story) -> str:
+        return self._page("story", slug=story.slug)
+
+    def stories_feed(self) -> str:
+        return self._url("delivery.stories_feed")
+
+
+def _default_show() -> Show | None:
+    return db.session.scalars(select(Show).order_by(Show.id).limit(1)).first()
+
+
+def _urls() -> RequestUrls:
+    default = db.session.scalar(select(Show.id).order_by(Show.id).limit(1))
+    return RequestUrls(current_app.config.get("BASE_URL"), default)
+
+
+def _feed_response(
+    state: FeedState, build: Callable[[RequestUrls], bytes], mimetype: str
+) -> Response:
+    """A conditional (304), cached and optionally gzipped feed response."""
+    urls = _urls()
+    # The base URL is part of the content, so part of the key.
+    key = (*state.key, urls.base_url or request.host_url, urls.default_show_id)
+    built = feed_cache().get_or_build(
+        key, lambda: BuiltFeed.from_body(build(urls), state.last_modified)
+    )
+    gzipped = request.accept_encodings["gzip"] > 0
+    response = Response(built.gzipped if gzipped else built.body, mimetype=mimetype)
+    if gzipped:
+        response.content_encoding = "gzip"
+    response.vary.add("Accept-Encoding")
+    response.set_etag(built.etag + ("-gz" if gzipped else ""))
+    response.last_modified = built.last_modified
+    response.cache_control.public = True
+    response.cache_control.max_age = FEED_MAX_AGE
+    return response.make_conditional(request)
+
+
+def _podcast_feed(show: Show) -> Response:
+    state = podcast_state(show)
+
+    def build(urls: RequestUrls) -> bytes:
+        return build_podcast_feed(show, public_episodes(show), urls, state.last_modified)
+
+    return _feed_response(state, build, RSS_MIME)
+
+
+@bp.get("/podcast/feed.xml")
+def podcast_feed() -> Response:
+    show = _default_show()
+    if show is None:
+        abort(404)
+    return _podcast_feed(show)
+
+
+@bp.get("/podcast/<show_slug>/feed.xml")
+def show_feed(show_slug: str) -> Response:
+    show = db.session.scalar(select(Show).where(Show.slug == show_slug))
+    if show is None:
+        abort(404)
+    return _podcast_feed(show)
+
+
+@bp.get("/verhalen/feed.xml")
+def stories_feed() -> Response:
+    state = stories_state()
+
+    def build(urls: RequestUrls) -> bytes:
+        return build_stories_feed(public_stories(), urls, state.last_modified)
+
+    return _feed_response(state, build, ATOM_MIME)
+
+
+def _plain_name(name: str) -> str:
+    """A stored file name, or 404: no folders, no ``..``, no hidden files."""
+    if not name or "\\" in name or "\x00" in name or name.startswith("."):
+        abort(404)
+    if PurePosixPath(name).name != name:
+        abort(404)
+    return name
+
+
+def _send(name: str, mimetype: str, max_age: int) -> Response:
+    prefix = current_app.config.get("X_ACCEL_REDIRECT")
+    if prefix:
+        # nginx serves the bytes (ranges included) from its internal location.
+        response = Response(mimetype=mimetype)
+        response.headers["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + quote(name)
+    else:
+        response = send_from_directory(
+            current_app.config["MEDIA_DIR"],
+            name,
+            mimetype=mimetype,
+            conditional=True,
+            etag=True,
+            max_age=max_age,
+        )
+    response.cache_control.public = True
+    response.cache_control.max_age = max_age
+    if max_age == MEDIA_MAX_AGE:
+        response.cache_control.immutable = True
+    return response
+
+
+@bp.get("/media/<path:name>")
+def media(name: str) -> Response:
+    """A public episode's audio (GET and HEAD, byte ranges)."""
+    _plain_name(name)
+    episode = db.session.scalar(
+        select(Episode).where(Episode.audio_path == name, Episode.public_clause()).limit(1)
+    )
+    if episode is None:
+        abort(404)
+    return _send(name, episode.audio_mime or "application/octet-stream", MEDIA_MAX_AGE)
+
+
+@bp.get("/afbeeldingen/<path:name>")
+def artwork(name: str) -> Response:
+    """A show's artwork, or a public episode's own."""
+    _plain_name(name)
+    mimetype = ARTWORK_TYPES.get(PurePosixPath(name).suffix.lower())
+    if mimetype is None:
+        abort(404)
+    owner = db.session.scalar(select(Show.id).where(Show.artwork_path == name).limit(1))
+    if owner is None:
+        owner = db.session.scalar(
+            select(Episode.id).where(Episode.artwork_path == name, Episode.public_clause()).limit(1)
+        )
+    if owner is None:
+        abort(404)
+    return _send(name, mimetype, ARTWORK_MAX_AGE)
+
+
+def _public_episode(slug: str) -> Episode:
+    episode = db.session.scalar(
+        select(Episode).where(Episode.slug == slug, Episode.public_clause())
+    )
+    if episode is None:
+        abort(404)
+    return episode
+
+
+def _text_response(body: bytes, content_type: str) -> Response:
+    response = Response(body, content_type=content_type)
+    response.set_etag(hashlib.sha256(body).hexdigest()[:32])
+    response.cache_control.public = True
+    response.cache_control.max_age = SIDECAR_MAX_AGE
+    response.headers["Access-Control-Allow-Origin"] = "*"  # web players fetch these
+    return response.make_conditional(request)
+
+
+@bp.get("/podcast/<slug>/chapters.json")
+def chapters(slug: str) -> Response:
+    """Podcasting 2.0 JSON chapters of a public episode."""
+    episode = _public_episode(slug)
+    if not episode.chapters:
+        abort(404)
+    return _text_response(chapters_json(episode), CHAPTERS_MIME)
+
+
+#: Transcript format -> how to write it from the stored WebVTT.
+TRANSCRIPT_WRITERS: dict[str, Callable[[str], str]] = {
+    "vtt": lambda source: source.lstrip("\ufeff"),
+    "srt": lambda source: cues_to_srt(parse_transcript(source, "vtt")),
+}
+
+
+@bp.get("/podcast/<slug>/transcript.<fmt>")
+def transcript(slug: str, fmt: str) -> Response:
+    """A public episode's transcript as WebVTT (``vtt``) or SubRip (``srt``)."""
+    writer = TRANSCRIPT_WRITERS.get(fmt)
+    if writer is None:
+        abort(404)
+    episode = _public_episode(slug)
+    if not episode.transcript_vtt:
+        abort(404)
+    try:
+        parse_transcript(episode.transcript_vtt, "vtt")
+        body = writer(episode.transcript_vtt)
+    except TranscriptError as error:
+        current_app.logger.warning("transcript of %s unusable: %s", slug, error.cause)
+        abort(404)
+    return _text_response(body.encode("utf-8"), f"{TRANSCRIPT_TYPES[fmt]}; charset=utf-8")
