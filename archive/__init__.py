@@ -27,6 +27,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     configure_settings(app, config)
     database.init_app(app)
     configure_proxy(app)
+    configure_auth(app)
     configure_blueprints(app)
     configure_cli(app)
     return app
@@ -44,6 +45,10 @@ def configure_settings(app: Flask, overrides: Mapping[str, Any] | None) -> None:
     app.config["MEDIA_DIR"] = settings.check_directory("ARCHIVE_MEDIA_DIR", app.config["MEDIA_DIR"])
     app.config["INDEX_DIR"] = settings.check_directory("ARCHIVE_INDEX_DIR", app.config["INDEX_DIR"])
     app.config["MAX_UPLOAD_BYTES"] = int(app.config["MAX_UPLOAD_MB"]) * 1024 * 1024
+    # The request limit leaves room for the form around the file; the media store
+    # enforces the exact limit on the file itself while streaming.
+    if app.config.get("MAX_CONTENT_LENGTH") is None:
+        app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_UPLOAD_BYTES"] + 1024 * 1024
 
 
 def configure_proxy(app: Flask) -> None:
@@ -56,10 +61,18 @@ def configure_proxy(app: Flask) -> None:
         )
 
 
+def configure_auth(app: Flask) -> None:
+    from . import auth
+
+    app.config.setdefault("WTF_I18N_ENABLED", False)  # WTForms' own Dutch messages
+    auth.init_app(app)
+
+
 def configure_blueprints(app: Flask) -> None:
-    from .views import public
+    from .views import editor, public
 
     app.register_blueprint(public.bp)
+    app.register_blueprint(editor.bp)
 
 
 def configure_cli(app: Flask) -> None:

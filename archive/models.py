@@ -13,6 +13,7 @@ import uuid
 from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
+from flask_login import UserMixin
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import (
     JSON,
@@ -335,8 +336,8 @@ class Story(Base, Publishable):
         return f"<Story {self.slug}>"
 
 
-class Editor(Base, Timestamps):
-    """Someone who may log in to ``/beheer``."""
+class Editor(UserMixin, Base, Timestamps):
+    """Someone who may log in to ``/beheer`` (a Flask-Login user)."""
 
     __tablename__ = "editors"
 
@@ -354,6 +355,10 @@ class Editor(Base, Timestamps):
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login: deactivated editors cannot log in
+        return self.active
 
     @property
     def is_admin(self) -> bool:

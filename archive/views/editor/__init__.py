@@ -1,0 +1,87 @@
+"""The editors' area under ``/beheer``.
+
+Every route of this blueprint requires a logged-in, active editor: the check is
+a ``before_request`` on the blueprint, so a new route cannot forget it.
+Admin-only routes add :func:`archive.auth.admin_required` (403 for editors).
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from ...auth import csrf, login_manager
+from ...editorial import max_upload_mb
+from ...errors import ArchiveError
+
+bp = Blueprint("editor", __name__, url_prefix="/beheer")
+
+#: Endpoints reachable without logging in.
+PUBLIC_ENDPOINTS = {"editor.login"}
+
+
+@bp.before_request
+def require_login():  # type: ignore[no-untyped-def]
+    """Login first, then CSRF: a visitor without a session is sent to the login page."""
+    if request.endpoint not in PUBLIC_ENDPOINTS and not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    csrf.protect()
+    return None
+
+
+@bp.after_request
+def no_store(response):  # type: ignore[no-untyped-def]
+    """Editors' pages hold drafts: never cached by the browser or a proxy."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def too_large(error):  # type: ignore[no-untyped-def]
+    message = f"Het bestand is groter dan de limiet van {max_upload_mb()} MB."
+    return render_template("beheer/error.html", message=message), 413
+
+
+@bp.errorhandler(CSRFError)
+def csrf_failed(error):  # type: ignore[no-untyped-def]
+    message = (
+        "Het formulier is verlopen of ongeldig. Laad de pagina opnieuw en probeer het nog eens."
+    )
+    return render_template("beheer/error.html", message=message), 400
+
+
+@bp.errorhandler(ArchiveError)
+def archive_error(error: ArchiveError):  # type: ignore[no-untyped-def]
+    return render_template("beheer/error.html", message=error.message), error.status_code
+
+
+@bp.app_template_filter("local_datetime")
+def local_datetime(moment) -> str:  # type: ignore[no-untyped-def]
+    """Dutch local date and time, e.g. ``15-11-2021 08:00``."""
+    from ...editorial import to_local
+
+    local = to_local(moment)
+    return f"{local:%d-%m-%Y %H:%M}" if local else ""
+
+
+@bp.app_template_filter("hms")
+def hms(seconds: float | None) -> str:
+    """A duration as ``m:ss`` or ``u:mm:ss``."""
+    if not seconds:
+        return "onbekend"
+    whole = round(seconds)
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+@bp.context_processor
+def editorial_labels() -> dict:
+    from ...editorial import ACTIONS
+
+    return {"actions": ACTIONS}
+
+
+from . import accounts, episodes, session, stories  # noqa: E402, F401  (routes register on bp)

@@ -1,0 +1,225 @@
+"""Forms of the editors' area (Flask-WTF: CSRF on every form; Dutch messages)."""
+
+from __future__ import annotations
+
+import re
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    EmailField,
+    IntegerField,
+    PasswordField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    EqualTo,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
+
+from ...auth import MIN_PASSWORD_LENGTH
+from ...models import EPISODE_TYPES, PERSPECTIVES, ROLES, SLUG_PATTERN
+
+REQUIRED = "Vul dit veld in."
+
+
+def options(pairs) -> list[SelectChoice]:  # type: ignore[no-untyped-def]
+    """(value, label) pairs as WTForms choices."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+PUBLICATION_CHOICES = [
+    ("draft", "Concept (niet zichtbaar)"),
+    ("now", "Nu publiceren"),
+    ("schedule", "Inplannen op datum en tijd"),
+]
+PERSPECTIVE_CHOICES = [("", "— geen —"), *PERSPECTIVES.items()]
+
+
+class Form(FlaskForm):
+    class Meta:
+        locales = ("nl",)  # WTForms' own Dutch messages (dates, numbers, choices)
+
+
+class LoginForm(Form):
+    email = EmailField("E-mailadres", validators=[DataRequired(REQUIRED)])
+    password = PasswordField("Wachtwoord", validators=[DataRequired(REQUIRED)])
+    submit = SubmitField("Inloggen")
+
+
+class PasswordForm(Form):
+    current = PasswordField("Huidig wachtwoord", validators=[DataRequired(REQUIRED)])
+    new = PasswordField(
+        "Nieuw wachtwoord",
+        validators=[
+            DataRequired(REQUIRED),
+            Length(min=MIN_PASSWORD_LENGTH, message="Minstens %(min)d tekens."),
+        ],
+    )
+    repeat = PasswordField(
+        "Herhaal nieuw wachtwoord",
+        validators=[EqualTo("new", message="De wachtwoorden zijn niet gelijk.")],
+    )
+    submit = SubmitField("Wachtwoord wijzigen")
+
+
+class EditorAccountForm(Form):
+    email = EmailField(
+        "E-mailadres", validators=[DataRequired(REQUIRED), Email("Geen geldig e-mailadres.")]
+    )
+    display_name = StringField("Naam", validators=[DataRequired(REQUIRED), Length(max=120)])
+    role = SelectField("Rol", choices=options(ROLES.items()))
+    password = PasswordField(
+        "Wachtwoord (leeg laten om niet te wijzigen)",
+        validators=[
+            Optional(),
+            Length(min=MIN_PASSWORD_LENGTH, message="Minstens %(min)d tekens."),
+        ],
+    )
+    active = BooleanField("Actief", default=True)
+    submit = SubmitField("Opslaan")
+
+
+class PublicationMixin:
+    """Status and schedule, shared by stories and episodes."""
+
+    publication = RadioField("Publicatie", choices=options(PUBLICATION_CHOICES), default="draft")
+    scheduled_at = DateTimeLocalField(
+        "Datum en tijd (Nederlandse tijd)", format=DATETIME_FORMAT, validators=[Optional()]
+    )
+    embargo_until = DateTimeLocalField(
+        "Embargo: niet online vóór (Nederlandse tijd)",
+        format=DATETIME_FORMAT,
+        validators=[Optional()],
+    )
+
+    def validate_scheduled_at(self, field) -> None:  # type: ignore[no-untyped-def]
+        if self.publication.data == "schedule" and field.data is None:  # type: ignore[attr-defined]
+            raise ValidationError("Kies een datum en tijd om in te plannen.")
+
+
+SLUG_HELP = "Alleen kleine letters, cijfers en streepjes; leeg laten om uit de titel te maken."
+
+
+class ContentMixin:
+    title = StringField("Titel", validators=[DataRequired(REQUIRED), Length(max=200)])
+    slug = StringField(
+        "Adres (slug)",
+        description=SLUG_HELP,
+        validators=[
+            Optional(),
+            Length(max=80),
+            Regexp(SLUG_PATTERN, message=SLUG_HELP),
+        ],
+    )
+    summary = TextAreaField("Samenvatting", validators=[Length(max=1000)])
+    perspective = SelectField("Perspectief", choices=options(PERSPECTIVE_CHOICES), default="")
+    tags = StringField("Onderwerpen (gescheiden door komma's)")
+    campaign_id = SelectField("Campagne", coerce=int, default=0)
+    content_note = TextAreaField("Inhoudswaarschuwing", validators=[Length(max=1000)])
+
+
+class StoryForm(Form, ContentMixin, PublicationMixin):
+    author_name = StringField(
+        "Naam van de verteller (een schuilnaam is gewoon)",
+        default="Anoniem",
+        validators=[DataRequired(REQUIRED), Length(max=120)],
+    )
+    body = TextAreaField("Tekst (Markdown)", validators=[DataRequired(REQUIRED)])
+    related_episodes = SelectMultipleField("Gerelateerde afleveringen", coerce=int)
+    save = SubmitField("Opslaan")
+    preview = SubmitField("Voorbeeld bekijken")
+
+
+CHAPTER_LINE = re.compile(
+    r"^\s*(?:(\d+):)?(\d{1,2}):(\d{2})(?:\.(\d{1,3}))?\s+(.+?)(?:\s*\|\s*(\S+))?\s*$"
+)
+
+
+def parse_chapters(text: str) -> list[dict]:
+    """Lines ``[uu:]mm:ss Titel | https://optionele-url`` -> chapter dicts."""
+    chapters = []
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        if not line.strip():
+            continue
+        match = CHAPTER_LINE.match(line)
+        if not match:
+            raise ValidationError(
+                f"Regel {number} is geen hoofdstuk. Schrijf: 12:34 Titel | https://… (URL mag weg)."
+            )
+        hours, minutes, seconds, millis, title, url = match.groups()
+        if int(seconds) >= 60 or (hours and int(minutes) >= 60):
+            raise ValidationError(f"Regel {number}: de tijd bestaat niet.")
+        if url and not url.startswith(("https://", "http://")):
+            raise ValidationError(f"Regel {number}: de URL moet met https:// beginnen.")
+        start = int(hours or 0) * 3600 + int(minutes) * 60 + int(seconds)
+        start += int((millis or "0").ljust(3, "0")) / 1000
+        chapters.append({"start": start, "title": title, "url": url})
+    return sorted(chapters, key=lambda chapter: chapter["start"])
+
+
+def format_chapters(chapters: list[dict] | None) -> str:
+    lines = []
+    for chapter in chapters or []:
+        whole = int(chapter["start"])
+        hours, rest = divmod(whole, 3600)
+        minutes, seconds = divmod(rest, 60)
+        stamp = f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes:02d}:{seconds:02d}"
+        url = f" | {chapter['url']}" if chapter.get("url") else ""
+        lines.append(f"{stamp} {chapter['title']}{url}")
+    return "\n".join(lines)
+
+
+class EpisodeForm(Form, ContentMixin, PublicationMixin):
+    show_notes = TextAreaField("Shownotes (Markdown)")
+    season = IntegerField(
+        "Seizoen", validators=[Optional(), NumberRange(min=1, message="Minstens 1.")]
+    )
+    number = IntegerField(
+        "Afleveringnummer", validators=[Optional(), NumberRange(min=0, message="Niet negatief.")]
+    )
+    episode_type = SelectField("Soort", choices=options(EPISODE_TYPES.items()), default="full")
+    explicit = BooleanField("Expliciete inhoud")
+    chapters = TextAreaField("Hoofdstukken (één per regel: 12:34 Titel | https://…)")
+    transcript_file = FileField("Transcript uploaden (WebVTT of SRT)")
+    transcript_text = TextAreaField("Of plak het transcript (WebVTT, SRT of platte tekst)")
+    save = SubmitField("Opslaan")
+
+    def validate_chapters(self, field) -> None:  # type: ignore[no-untyped-def]
+        field.parsed = parse_chapters(field.data)
+
+
+class UploadForm(Form):
+    audio = FileField("Audiobestand", validators=[FileRequired("Kies een audiobestand.")])
+    submit = SubmitField("Uploaden")
+
+
+class WithdrawForm(Form):
+    reason = TextAreaField(
+        "Reden (alleen zichtbaar voor de redactie)", validators=[DataRequired(REQUIRED)]
+    )
+    on_request = BooleanField("Op verzoek van de verteller")
+    submit = SubmitField("Nu offline halen")
+
+
+class ConfirmForm(Form):
+    confirm = BooleanField(
+        "Ja, definitief verwijderen", validators=[DataRequired("Vink aan om te bevestigen.")]
+    )
+    submit = SubmitField("Verwijderen")

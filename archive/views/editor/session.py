@@ -1,0 +1,61 @@
+"""Logging in and out, and changing one's own password."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+from werkzeug.wrappers import Response
+
+from ...auth import LoginRefused, authenticate
+from ...editorial import record
+from ...models import db
+from . import bp
+from .forms import LoginForm, PasswordForm
+
+
+def _safe_next(target: str | None) -> str:
+    """Only redirect to our own editors' pages after login."""
+    if target and target.startswith("/beheer") and not target.startswith("//"):
+        return target
+    return url_for("editor.dashboard")
+
+
+@bp.route("/inloggen", methods=["GET", "POST"])
+def login() -> Response | tuple[str, int] | str:
+    if current_user.is_authenticated:
+        return redirect(url_for("editor.dashboard"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            editor = authenticate(form.email.data or "", form.password.data or "")
+        except LoginRefused as refused:
+            form.form_errors.append(refused.message)
+            return render_template("beheer/login.html", form=form), 401
+        login_user(editor)
+        return redirect(_safe_next(request.args.get("next")))
+    status = 422 if form.is_submitted() else 200
+    return render_template("beheer/login.html", form=form), status
+
+
+@bp.post("/uitloggen")
+def logout() -> Response:
+    logout_user()
+    flash("Je bent uitgelogd.")
+    return redirect(url_for("editor.login"))
+
+
+@bp.route("/wachtwoord", methods=["GET", "POST"])
+@login_required
+def password() -> Response | tuple[str, int]:
+    form = PasswordForm()
+    if form.validate_on_submit():
+        if not current_user.check_password(form.current.data or ""):
+            form.current.errors.append("Het huidige wachtwoord klopt niet.")
+        else:
+            current_user.set_password(form.new.data or "")
+            record(current_user, "editor", current_user.id, "password_changed")
+            db.session.commit()
+            flash("Je wachtwoord is gewijzigd.")
+            return redirect(url_for("editor.dashboard"))
+    status = 422 if form.is_submitted() else 200
+    return render_template("beheer/password.html", form=form), status
