@@ -69,10 +69,11 @@ def configure_auth(app: Flask) -> None:
 
 
 def configure_blueprints(app: Flask) -> None:
-    from .views import editor, public
+    from .views import delivery, editor, public
 
     app.register_blueprint(public.bp)
     app.register_blueprint(editor.bp)
+    app.register_blueprint(delivery.bp)
 
 
 def configure_cli(app: Flask) -> None:
