@@ -11,6 +11,7 @@ are served, so drafts' audio and anything else in the media directory is 404.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
 from pathlib import PurePosixPath
 from typing import Any
@@ -26,7 +27,7 @@ from flask import (
     send_from_directory,
     url_for,
 )
-from sqlalchemy import select
+from sqlalchemy import func, select
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import BuildError
 
@@ -78,6 +79,9 @@ PAGES: dict[str, tuple[str, str]] = {
 }
 
 CACHE_EXTENSION = "archive.feed_cache"
+
+#: Audio names start with the episode's id (``MediaStore.save_audio``).
+_OWNER_ID = re.compile(r"^(\d+)-")
 
 
 @bp.record_once
@@ -159,16 +163,14 @@ def _default_show() -> Show | None:
     return db.session.scalars(select(Show).order_by(Show.id).limit(1)).first()
 
 
-def _urls() -> RequestUrls:
-    default = db.session.scalar(select(Show.id).order_by(Show.id).limit(1))
-    return RequestUrls(current_app.config.get("BASE_URL"), default)
-
-
 def _feed_response(
-    state: FeedState, build: Callable[[RequestUrls], bytes], mimetype: str
+    state: FeedState,
+    build: Callable[[RequestUrls], bytes],
+    mimetype: str,
+    default_show_id: int | None = None,
 ) -> Response:
     """A conditional (304), cached and optionally gzipped feed response."""
-    urls = _urls()
+    urls = RequestUrls(current_app.config.get("BASE_URL"), default_show_id)
     # The base URL is part of the content, so part of the key.
     key = (*state.key, urls.base_url or request.host_url, urls.default_show_id)
     built = feed_cache().get_or_build(
@@ -186,13 +188,13 @@ def _feed_response(
     return response.make_conditional(request)
 
 
-def _podcast_feed(show: Show) -> Response:
+def _podcast_feed(show: Show, default_show_id: int) -> Response:
     state = podcast_state(show)
 
     def build(urls: RequestUrls) -> bytes:
         return build_podcast_feed(show, public_episodes(show), urls, state.last_modified)
 
-    return _feed_response(state, build, RSS_MIME)
+    return _feed_response(state, build, RSS_MIME, default_show_id)
 
 
 @bp.get("/podcast/feed.xml")
@@ -200,7 +202,7 @@ def podcast_feed() -> Response:
     show = _default_show()
     if show is None:
         abort(404)
-    return _podcast_feed(show)
+    return _podcast_feed(show, show.id)
 
 
 @bp.get("/podcast/<show_slug>/feed.xml")
@@ -208,7 +210,7 @@ def show_feed(show_slug: str) -> Response:
     show = db.session.scalar(select(Show).where(Show.slug == show_slug))
     if show is None:
         abort(404)
-    return _podcast_feed(show)
+    return _podcast_feed(show, db.session.scalar(select(func.min(Show.id))))
 
 
 @bp.get("/verhalen/feed.xml")
@@ -256,12 +258,23 @@ def _send(name: str, mimetype: str, max_age: int) -> Response:
 def media(name: str) -> Response:
     """A public episode's audio (GET and HEAD, byte ranges)."""
     _plain_name(name)
-    episode = db.session.scalar(
-        select(Episode).where(Episode.audio_path == name, Episode.public_clause()).limit(1)
-    )
-    if episode is None:
+    mimetype = _public_audio_mime(name)
+    if mimetype is None:
         abort(404)
-    return _send(name, episode.audio_mime or "application/octet-stream", MEDIA_MAX_AGE)
+    return _send(name, mimetype or "application/octet-stream", MEDIA_MAX_AGE)
+
+
+def _public_audio_mime(name: str) -> str | None:
+    """The MIME type of a public episode's audio called ``name`` ("" if unknown), else None."""
+    query = select(Episode.audio_mime).where(Episode.audio_path == name, Episode.public_clause())
+    owner = _OWNER_ID.match(name)
+    if owner:
+        # Stored names start with the episode's id: a primary-key lookup, not a scan.
+        found = db.session.execute(query.where(Episode.id == int(owner.group(1)))).first()
+        if found is not None:
+            return found[0] or ""
+    found = db.session.execute(query.limit(1)).first()
+    return None if found is None else found[0] or ""
 
 
 @bp.get("/afbeeldingen/<path:name>")
