@@ -297,17 +297,19 @@ def test_long_show_description_fits_the_channel_limit(client, demo):
     assert len(channel.findtext("description").encode()) <= DESCRIPTION_LIMIT_BYTES
 
 
-def test_absolute_urls_use_the_configured_base_url(app_config):
-    app = create_app({**app_config, "BASE_URL": "https://podcast.example.org"})
+@pytest.mark.parametrize("base", ["https://podcast.example.org", "https://example.org/archief"])
+def test_absolute_urls_use_the_configured_base_url(app_config, base):
+    app = create_app({**app_config, "BASE_URL": base + "/"})
     with app.app_context():
         database.upgrade()
         assert app.test_cli_runner().invoke(args=["load-demo"]).exit_code == 0
         channel = parse_xml(app.test_client().get(FEED_URL).data).find("channel")
         db.engine.dispose()
-    assert channel.findtext("link") == "https://podcast.example.org/"
-    urls = [e.get("url") for e in channel.iter("enclosure")]
-    urls += [channel.find("itunes:image", NS).get("href")]
-    assert urls and all(url.startswith("https://podcast.example.org/") for url in urls)
+    assert channel.findtext("link") == base + "/"
+    assert channel.find("atom:link[@rel='self']", NS).get("href") == base + FEED_URL
+    enclosures = [e.get("url") for e in channel.iter("enclosure")]
+    assert enclosures and all(url.startswith(base + "/media/") for url in enclosures)
+    assert channel.find("itunes:image", NS).get("href").startswith(base + "/afbeeldingen/")
 
 
 def test_absolute_urls_follow_the_reverse_proxy_when_proxy_fix_is_on(app_config):
