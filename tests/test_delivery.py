@@ -409,3 +409,16 @@ def test_errors_are_short_dutch_plain_text(client, demo):
     assert response.status_code == 404
     assert response.mimetype == "text/plain"
     assert response.get_data(as_text=True).strip() == "Niet gevonden."
+
+
+def test_cached_feed_is_rebuilt_when_another_worker_changes_the_data(app_config, client, episode):
+    before = client.get(FEED_URL)  # now cached by this app (one worker)
+    other_worker = create_app(app_config)
+    with other_worker.app_context():
+        db.session.get(Episode, episode.id).title = "Gewijzigd door een andere worker"
+        db.session.commit()
+        db.engine.dispose()
+    db.session.expire_all()
+    after = client.get(FEED_URL)
+    assert "Gewijzigd door een andere worker" in after.get_data(as_text=True)
+    assert after.headers["ETag"] != before.headers["ETag"]

@@ -172,7 +172,7 @@ def _feed_response(
     """A conditional (304), cached and optionally gzipped feed response."""
     urls = RequestUrls(current_app.config.get("BASE_URL"), default_show_id)
     # The base URL is part of the content, so part of the key.
-    key = (*state.key, urls.base_url or request.host_url, urls.default_show_id)
+    key = (*state.key, urls.base_url or request.url_root, urls.default_show_id)
     built = feed_cache().get_or_build(
         key, lambda: BuiltFeed.from_body(build(urls), state.last_modified)
     )
