@@ -16,7 +16,7 @@ from .models import ROLES, Editor, db
 
 
 def init_app(app: Flask) -> None:
-    for command in (init_db, create_editor, load_demo, import_command):
+    for command in (init_db, create_editor, load_demo, import_command, check_command):
         app.cli.add_command(command)
 
 
@@ -99,6 +99,26 @@ def import_command(paths: tuple[Path, ...]) -> None:
         refused += not outcome.ok
     click.echo(f"{len(outcomes) - refused} imported, {refused} refused.")
     if refused:
+        raise SystemExit(1)
+
+
+@click.command("check")
+@click.option("--deep", is_flag=True, help="Also compare every audio file's sha256.")
+@click.option("--repair", is_flag=True, help="Remove orphaned files and re-index flagged items.")
+@with_appcontext
+def check_command(deep: bool, repair: bool) -> None:
+    """Compare database, media files and search index; report (or repair) drift.
+
+    The exit status is 1 when drift remains that needs an editor.
+    """
+    from .checks import check_index, check_media
+
+    findings = check_media(deep=deep, repair=repair) + check_index(repair=repair)
+    for finding in findings:
+        click.echo(str(finding))
+    open_problems = [finding for finding in findings if not finding.repaired]
+    click.echo(f"{len(findings)} found, {len(findings) - len(open_problems)} repaired.")
+    if open_problems:
         raise SystemExit(1)
 
 

@@ -1,0 +1,106 @@
+"""``flask check``: compare the database with the media files and report drift.
+
+The database is the truth. Drift is what a crash, a restore or a hand edit can
+leave behind: an episode whose audio file is missing or differs from what the
+database says, files nobody refers to, upload temp files left by a killed
+process, items whose index update failed. ``repair`` fixes what can be fixed
+without guessing: it removes orphaned temp files and unreferenced files, and
+re-indexes flagged items. A missing or changed audio file is only reported:
+an editor must upload it again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+
+from .models import Episode, Show, Story, db
+from .storage import TEMP_PREFIX, media_store
+
+#: Temp files younger than this may belong to an upload in progress.
+TEMP_GRACE_SECONDS = 6 * 3600
+
+
+@dataclass(frozen=True)
+class Finding:
+    problem: str
+    subject: str
+    repaired: bool = False
+
+    def __str__(self) -> str:
+        mark = " (hersteld)" if self.repaired else ""
+        return f"{self.problem}: {self.subject}{mark}"
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1024 * 1024):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def check_media(deep: bool = False, repair: bool = False) -> list[Finding]:
+    """Episodes against their files; with ``deep`` also compare content hashes."""
+    store = media_store()
+    findings: list[Finding] = []
+    referenced: set[str] = set()
+    for episode in db.session.scalars(select(Episode)):
+        for name in (episode.audio_path, episode.artwork_path):
+            if name:
+                referenced.add(name)
+        if not episode.audio_path:
+            continue
+        path = store.path(episode.audio_path)
+        label = f"aflevering {episode.slug} ({episode.audio_path})"
+        if not path.is_file():
+            findings.append(Finding("audiobestand ontbreekt", label))
+        elif path.stat().st_size != episode.audio_size:
+            findings.append(Finding("audiobestand heeft een andere grootte", label))
+        elif deep and _sha256(path) != episode.audio_sha256:
+            findings.append(Finding("audiobestand heeft andere inhoud", label))
+    for show in db.session.scalars(select(Show)):
+        if show.artwork_path:
+            referenced.add(show.artwork_path)
+            if not store.path(show.artwork_path).is_file():
+                findings.append(Finding("artwork ontbreekt", f"podcast {show.slug}"))
+    now = time.time()
+    for path in sorted(store.root.iterdir()):
+        if path.name == ".gitkeep" or not path.is_file() or path.name in referenced:
+            continue
+        if path.name.startswith(TEMP_PREFIX):
+            if now - path.stat().st_mtime < TEMP_GRACE_SECONDS:
+                continue
+            problem = "achtergebleven tijdelijk bestand"
+        else:
+            problem = "bestand zonder aflevering"
+        if repair:
+            path.unlink(missing_ok=True)
+        findings.append(Finding(problem, path.name, repaired=repair))
+    return findings
+
+
+def check_index(repair: bool = False) -> list[Finding]:
+    """Items whose search index update failed (``needs_reindex``)."""
+    from . import search
+
+    findings = []
+    for model in (Story, Episode):
+        for item in db.session.scalars(select(model).where(model.needs_reindex)):
+            if repair:
+                search.update_item(item)
+            findings.append(
+                Finding("zoekindex loopt achter", f"{item.kind} {item.slug}", repaired=repair)
+            )
+    return findings
+
+
+CHECKS: dict[str, Callable[..., list[Finding]]] = {
+    "media": check_media,
+    "index": check_index,
+}

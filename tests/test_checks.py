@@ -1,0 +1,60 @@
+"""`flask check`: drift between the database and the media files."""
+
+import os
+import time
+from pathlib import Path
+
+from sqlalchemy import select
+
+from archive.models import Episode, db
+
+
+def media(app) -> Path:
+    return Path(app.config["MEDIA_DIR"])
+
+
+def test_check_is_clean_after_load_demo(runner, demo):
+    result = runner.invoke(args=["check", "--deep"])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == "0 found, 0 repaired."
+
+
+def test_check_reports_missing_and_changed_audio(runner, demo, app):
+    first, second, third = db.session.scalars(select(Episode).order_by(Episode.id)).all()
+    (media(app) / first.audio_path).unlink()
+    with (media(app) / second.audio_path).open("ab") as handle:
+        handle.write(b"extra")
+    data = bytearray((media(app) / third.audio_path).read_bytes())
+    data[-100] ^= 0xFF  # same size, other content
+    (media(app) / third.audio_path).write_bytes(bytes(data))
+
+    shallow = runner.invoke(args=["check"])
+    assert shallow.exit_code == 1
+    assert f"audiobestand ontbreekt: aflevering {first.slug}" in shallow.output
+    assert f"audiobestand heeft een andere grootte: aflevering {second.slug}" in shallow.output
+    assert third.slug not in shallow.output
+    deep = runner.invoke(args=["check", "--deep"])
+    assert f"audiobestand heeft andere inhoud: aflevering {third.slug}" in deep.output
+
+
+def test_check_repairs_orphans_and_old_temp_files_but_not_fresh_uploads(runner, demo, app):
+    orphan = media(app) / "99-abcdef123456.mp3"
+    orphan.write_bytes(b"x")
+    stale = media(app) / ".upload-stale"
+    stale.write_bytes(b"x")
+    old = time.time() - 7 * 3600
+    os.utime(stale, (old, old))
+    fresh = media(app) / ".upload-busy"
+    fresh.write_bytes(b"x")
+
+    report = runner.invoke(args=["check"])
+    assert report.exit_code == 1
+    assert "bestand zonder aflevering: 99-abcdef123456.mp3" in report.output
+    assert "achtergebleven tijdelijk bestand: .upload-stale" in report.output
+    assert ".upload-busy" not in report.output
+    assert orphan.exists() and stale.exists()
+
+    repaired = runner.invoke(args=["check", "--repair"])
+    assert repaired.exit_code == 0, repaired.output
+    assert "(hersteld)" in repaired.output
+    assert not orphan.exists() and not stale.exists() and fresh.exists()
