@@ -148,3 +148,34 @@ def probe(path: str | Path) -> AudioInfo:
         channels=getattr(info, "channels", None),
         **facts,
     )
+
+
+#: What podcast directories (Apple, Spotify) accept as cover art.
+COVER_MIN_PX = 1400
+COVER_MAX_PX = 3000
+COVER_MIMES = frozenset({"image/jpeg", "image/png"})
+
+
+def cover_problems(cover: Cover) -> list[str]:
+    """Why ``cover`` does not meet podcast-directory rules (Dutch); empty if it does."""
+    import io
+
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(cover.data)) as image:
+            width, height = image.size
+            kind = Image.MIME.get(image.format or "", cover.mime)
+    except (UnidentifiedImageError, OSError, ValueError) as exc:
+        return [f"de omslagafbeelding is geen leesbare afbeelding ({exc.__class__.__name__})"]
+    problems = []
+    if kind not in COVER_MIMES:
+        problems.append(f"de omslagafbeelding is {kind}, geen JPEG of PNG")
+    if width != height:
+        problems.append(f"de omslagafbeelding is niet vierkant ({width}×{height} px)")
+    if not COVER_MIN_PX <= max(width, height) <= COVER_MAX_PX or min(width, height) < COVER_MIN_PX:
+        problems.append(
+            f"de omslagafbeelding is {width}×{height} px; "
+            f"podcastgidsen vragen {COVER_MIN_PX}–{COVER_MAX_PX} px"
+        )
+    return problems
