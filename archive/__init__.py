@@ -28,6 +28,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     database.init_app(app)
     configure_proxy(app)
     configure_auth(app)
+    configure_security(app)
     configure_blueprints(app)
     configure_cli(app)
     return app
@@ -66,6 +67,12 @@ def configure_auth(app: Flask) -> None:
 
     app.config.setdefault("WTF_I18N_ENABLED", False)  # WTForms' own Dutch messages
     auth.init_app(app)
+
+
+def configure_security(app: Flask) -> None:
+    from . import security
+
+    security.init_app(app)
 
 
 def configure_blueprints(app: Flask) -> None:

@@ -23,7 +23,7 @@ def test_home_shows_demo_campaign_marked_as_example(client, demo):
     assert "Week tegen Kindermishandeling 2021" in page
     assert "dichterbij dan je denkt" in page
     assert "voorbeeld" in page
-    assert "De juf die doorvroeg" in page
+    assert "De huisarts en de gebroken pols" in page  # the newest story
     assert "Voor mijn broertje" not in page  # a draft in the demo
 
 

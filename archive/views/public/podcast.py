@@ -1,0 +1,92 @@
+"""The podcast: the episode list and the episode page (player, chapters, transcript)."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from flask import abort, current_app, render_template, request, url_for
+from sqlalchemy import select
+
+from ...models import PERSPECTIVES, Episode, Show, Story, db
+from ...text import Cue, TranscriptError, parse_transcript, render_markdown
+from ..delivery import RequestUrls
+from . import bp, queries
+
+#: Podcast apps' subscribe links, built from the feed URL (label, template).
+#: ``{feed}`` is the full URL, ``{bare}`` the URL without its scheme, ``{quoted}`` encoded.
+SUBSCRIBE_LINKS: list[tuple[str, str]] = [
+    ("Apple Podcasts", "podcast://{bare}"),
+    ("AntennaPod", "antennapod-subscribe://{bare}"),
+    ("Pocket Casts", "pktc://subscribe/{bare}"),
+    ("Overcast", "overcast://x-callback-url/add?url={quoted}"),
+    ("Podcast Addict", "podcastaddict://{bare}"),
+    ("Andere app (pcast)", "pcast://{bare}"),
+]
+
+
+def default_show() -> Show | None:
+    return db.session.scalars(select(Show).order_by(Show.id).limit(1)).first()
+
+
+def subscription() -> dict | None:
+    """The main feed's URL and the podcast apps' links to it, or None without a show."""
+    show = default_show()
+    if show is None:
+        return None
+    feed = RequestUrls(current_app.config.get("BASE_URL"), show.id).show_feed(show)
+    bare = feed.split("://", 1)[-1]
+    values = {"feed": feed, "bare": bare, "quoted": quote(feed, safe="")}
+    apps = [(label, template.format(**values)) for label, template in SUBSCRIBE_LINKS]
+    return {"show": show, "feed": feed, "apps": apps}
+
+
+@bp.get("/podcast")
+def podcast() -> str:
+    page = db.paginate(
+        queries.public(Episode),
+        page=request.args.get("pagina", 1, type=int),
+        per_page=queries.PER_PAGE,
+    )
+    return render_template("public/podcast.html", page=page, subscription=subscription())
+
+
+@bp.get("/podcast/<slug>")
+def episode(slug: str) -> str:
+    item = queries.public_by_slug(Episode, slug) or abort(404)
+    return render_episode(item)
+
+
+def transcript_cues(episode: Episode) -> list[Cue]:
+    """The episode's transcript as cues; an unreadable one is logged and left out."""
+    if not episode.transcript_vtt:
+        return []
+    try:
+        return parse_transcript(episode.transcript_vtt, "vtt")
+    except TranscriptError as error:
+        current_app.logger.warning("transcript of %s unusable: %s", episode.slug, error.cause)
+        return []
+
+
+def audio_url(episode: Episode, preview: bool) -> str | None:
+    if not episode.audio_path:
+        return None
+    if preview:  # the public media URL refuses drafts
+        return url_for("editor.episode_audio_preview", episode_id=episode.id)
+    return url_for("delivery.media", name=episode.audio_path)
+
+
+def render_episode(episode: Episode, preview: bool = False) -> str:
+    """The episode page; ``preview=True`` shows a draft to editors with a banner."""
+    return render_template(
+        "public/episode.html",
+        episode=episode,
+        audio_url=audio_url(episode, preview),
+        show_notes=render_markdown(episode.show_notes),
+        perspective=PERSPECTIVES.get(episode.perspective or ""),
+        chapters=sorted(episode.chapters or [], key=lambda c: float(c.get("start") or 0)),
+        cues=transcript_cues(episode),
+        related_stories=queries.related(Story, episode.related_stories, episode.tags),
+        related_episodes=queries.related(Episode, [], episode.tags, exclude=episode),
+        subscription=subscription(),
+        preview=preview,
+    )
