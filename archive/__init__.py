@@ -26,6 +26,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     )
     configure_settings(app, config)
     database.init_app(app)
+    configure_search(app)
     configure_proxy(app)
     configure_auth(app)
     configure_security(app)
@@ -50,6 +51,12 @@ def configure_settings(app: Flask, overrides: Mapping[str, Any] | None) -> None:
     # enforces the exact limit on the file itself while streaming.
     if app.config.get("MAX_CONTENT_LENGTH") is None:
         app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_UPLOAD_BYTES"] + 1024 * 1024
+
+
+def configure_search(app: Flask) -> None:
+    from . import search
+
+    search.init_app(app)
 
 
 def configure_proxy(app: Flask) -> None:

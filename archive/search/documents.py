@@ -1,0 +1,177 @@
+"""The index schema and the documents built from stories and episodes.
+
+One index holds three kinds of document. ``story`` and ``episode`` documents
+are what visitors find; ``passage`` documents are ~30 seconds of an episode's
+transcript with their start time, searched only to say *where* in an
+episode the words are spoken. Every document of an item carries the item's
+key (``story:12``, ``episode:3``) in ``item``, so one term deletes them all.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from whoosh import columns, fields
+
+from ..models import Episode, Story
+from ..text import TranscriptError, parse_transcript, plain_text, transcript_text
+from .analysis import dutch_analyzer, spelling_analyzer
+
+log = logging.getLogger(__name__)
+
+#: Cues are grouped into passages of about this many seconds.
+PASSAGE_SECONDS = 30.0
+
+#: Fields a visitor's words are looked for in, with their weight (BM25F boosts).
+SEARCH_FIELDS: dict[str, float] = {
+    "title": 4.0,
+    "tagnames": 2.0,
+    "summary": 1.5,
+    "body": 1.0,
+    "transcript": 0.8,
+}
+
+#: Facet name -> index field; all are filterable.
+FACET_FIELDS: tuple[str, ...] = ("kind", "perspective", "campaign", "tags")
+
+#: The kinds a visitor finds (passages only locate a moment in an episode).
+ITEM_KINDS: tuple[str, ...] = ("story", "episode")
+
+
+class TagsField(fields.KEYWORD):
+    """Comma-separated tag slugs, with a list column for fast facet counts."""
+
+    def __init__(self) -> None:
+        super().__init__(stored=True, commas=True, scorable=False)
+        self.column_type = columns.VarBytesListColumn()
+
+    def to_column_value(self, value: Any) -> list[bytes]:
+        return [part.strip().encode("utf-8") for part in str(value).split(",") if part.strip()]
+
+    def from_column_value(self, value: Any) -> list[str]:
+        return [part.decode("utf-8") for part in value]
+
+
+def _spelling_field() -> fields.TEXT:
+    """Unstemmed words for suggestions: no positions, no lengths, never scored."""
+    field = fields.TEXT(analyzer=spelling_analyzer(), phrase=False)
+    field.scorable = False
+    return field
+
+
+def make_schema() -> fields.Schema:
+    text = dutch_analyzer()
+    return fields.Schema(
+        key=fields.ID(stored=True, unique=True),
+        item=fields.ID(stored=True),
+        kind=fields.ID(stored=True, sortable=True),
+        slug=fields.STORED(),
+        title=fields.TEXT(analyzer=text, stored=True, field_boost=SEARCH_FIELDS["title"]),
+        summary=fields.TEXT(analyzer=text, stored=True, field_boost=SEARCH_FIELDS["summary"]),
+        body=fields.TEXT(analyzer=text, stored=True, field_boost=SEARCH_FIELDS["body"]),
+        transcript=fields.TEXT(analyzer=text, field_boost=SEARCH_FIELDS["transcript"]),
+        tagnames=fields.TEXT(analyzer=text, stored=True, field_boost=SEARCH_FIELDS["tagnames"]),
+        passage=fields.TEXT(analyzer=text, stored=True),
+        start=fields.STORED(),
+        tags=TagsField(),
+        perspective=fields.ID(stored=True, sortable=True),
+        campaign=fields.ID(stored=True, sortable=True),
+        published=fields.DATETIME(stored=True, sortable=True),
+        spell=_spelling_field(),
+    )
+
+
+@dataclass(frozen=True)
+class Passage:
+    start: float
+    text: str
+
+
+def item_key(kind: str, item_id: int) -> str:
+    return f"{kind}:{item_id}"
+
+
+def is_indexed(item: Story | Episode) -> bool:
+    """Published items are indexed, also when scheduled: queries filter on the date."""
+    return item.status == "published" and item.published_at is not None
+
+
+def passages(cues: list[Any], seconds: float = PASSAGE_SECONDS) -> list[Passage]:
+    """Consecutive cues grouped into passages of about ``seconds``."""
+    groups: list[Passage] = []
+    start: float | None = None
+    words: list[str] = []
+    for cue in cues:
+        if start is None:
+            start = cue.start
+        words.append(cue.text)
+        if cue.end - start >= seconds:
+            groups.append(Passage(start, " ".join(words)))
+            start, words = None, []
+    if start is not None and words:
+        groups.append(Passage(start, " ".join(words)))
+    return groups
+
+
+def _naive_utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+def _common(item: Story | Episode) -> dict[str, Any]:
+    key = item_key(item.kind, item.id)
+    tags = item.tags
+    values: dict[str, Any] = {
+        "key": key,
+        "item": key,
+        "kind": item.kind,
+        "slug": item.slug,
+        "title": item.title,
+        "summary": plain_text(item.summary) if item.summary else "",
+        "tagnames": " ".join(tag.name for tag in tags),
+        "tags": ",".join(tag.slug for tag in tags),
+        "perspective": item.perspective or "",
+        "campaign": item.campaign.slug if item.campaign else "",
+    }
+    if item.published_at is not None:
+        values["published"] = _naive_utc(item.published_at)
+    return values
+
+
+def _transcript_cues(episode: Episode) -> list[Any]:
+    if not episode.transcript_vtt:
+        return []
+    try:
+        return parse_transcript(episode.transcript_vtt)
+    except TranscriptError:
+        log.warning("transcript of episode %s cannot be read; indexed without it", episode.id)
+        return []
+
+
+def documents_for(item: Story | Episode) -> list[dict[str, Any]]:
+    """The index documents of one item: the item, and for an episode its passages."""
+    values = _common(item)
+    if isinstance(item, Story):
+        values["body"] = plain_text(item.body)
+        values["spell"] = " ".join((values["title"], values["summary"], values["body"]))
+        return [values]
+    cues = _transcript_cues(item)
+    values["body"] = plain_text(item.show_notes) if item.show_notes else ""
+    values["transcript"] = transcript_text(cues)
+    values["spell"] = " ".join(
+        (values["title"], values["summary"], values["body"], values["transcript"])
+    )
+    documents = [values]
+    for number, passage in enumerate(passages(cues)):
+        documents.append(
+            {
+                "key": f"passage:{item.id}:{number}",
+                "item": values["item"],
+                "kind": "passage",
+                "passage": passage.text,
+                "start": passage.start,
+            }
+        )
+    return documents

@@ -1,0 +1,255 @@
+"""Where the index lives on disk: generations, an atomic pointer, safe writers.
+
+``INDEX_DIR`` holds generation directories (``gen-<time>-<random>``), each a
+complete Whoosh index, and ``current``, a symlink to the one in use. Readers
+follow the link; a rebuild writes a new generation and swaps the link with
+one ``rename``, so searches never see a half-built index.
+
+Several processes (gunicorn workers, ``flask`` commands) may write. Whoosh's
+own write lock serialises them; a writer waits for it (:data:`WRITE_TIMEOUT`)
+instead of failing. While a rebuild runs, every item update is also noted in
+``rebuild.journal``; the rebuild replays the journal into the new generation
+before and after the swap, so no update made during a rebuild is lost.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import secrets
+import shutil
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from whoosh import index
+from whoosh.searching import Searcher
+from whoosh.writing import IndexWriter
+
+from .documents import make_schema
+
+POINTER = "current"
+GENERATION_PREFIX = "gen-"
+JOURNAL = "rebuild.journal"
+REBUILD_LOCK = "rebuild.lock"
+
+#: Seconds a writer waits for another process's write lock before giving up.
+WRITE_TIMEOUT = 30.0
+WRITE_RETRY_DELAY = 0.02
+
+#: Index directories a thread keeps a searcher open for (tests make many apps).
+MAX_OPEN_SEARCHERS = 4
+
+#: Memory per indexing process during a rebuild.
+REBUILD_LIMIT_MB = 256
+
+
+class RebuildRunning(Exception):
+    """Another rebuild holds the lock."""
+
+
+class IndexStore:
+    """The index directory of one app (``INDEX_DIR``)."""
+
+    def __init__(self, root: str | os.PathLike[str]) -> None:
+        self.root = Path(root)
+
+    # -- generations -------------------------------------------------------
+
+    def current(self) -> Path | None:
+        try:
+            return self.root / os.readlink(self.root / POINTER)
+        except (FileNotFoundError, OSError):
+            return None
+
+    def new_generation(self) -> Path:
+        """An empty index in a fresh generation directory (not yet current)."""
+        name = f"{GENERATION_PREFIX}{time.time_ns()}-{secrets.token_hex(3)}"
+        path = self.root / name
+        path.mkdir(parents=True)
+        index.create_in(str(path), make_schema())
+        return path
+
+    def ensure(self) -> Path:
+        """The current generation, creating an empty one the first time."""
+        current = self.current()
+        if current is not None and current.is_dir():
+            return current
+        self.root.mkdir(parents=True, exist_ok=True)
+        generation = self.new_generation()
+        try:
+            os.symlink(generation.name, self.root / POINTER)
+        except FileExistsError:
+            # Another process won the race (or the link is dangling): use the winner,
+            # or replace a dangling link.
+            shutil.rmtree(generation, ignore_errors=True)
+            winner = self.current()
+            if winner is not None and winner.is_dir():
+                return winner
+            generation = self.new_generation()
+            self.swap(generation)
+        return generation
+
+    def swap(self, generation: Path) -> None:
+        """Make ``generation`` current in one atomic rename."""
+        temporary = self.root / f".{POINTER}-{secrets.token_hex(4)}"
+        os.symlink(generation.name, temporary)
+        os.replace(temporary, self.root / POINTER)
+        directory = os.open(self.root, os.O_RDONLY)
+        try:
+            os.fsync(directory)
+        finally:
+            os.close(directory)
+
+    def prune(self, keep: int = 2) -> None:
+        """Remove old generations, keeping the current and the ``keep - 1`` newest others.
+
+        The previous generation stays for readers that opened it just before a swap.
+        """
+        current = self.current()
+        others = sorted(
+            (p for p in self.root.glob(f"{GENERATION_PREFIX}*") if p != current),
+            key=lambda p: p.name,
+            reverse=True,
+        )
+        for path in others[keep - 1 :]:
+            shutil.rmtree(path, ignore_errors=True)
+
+    def generations(self) -> list[Path]:
+        return sorted(self.root.glob(f"{GENERATION_PREFIX}*"))
+
+    # -- writing -----------------------------------------------------------
+
+    @contextlib.contextmanager
+    def writer(self, generation: Path, **options: Any) -> Iterator[IndexWriter]:
+        """A writer on ``generation`` that waits for the write lock; commits on success."""
+        ix = index.open_dir(str(generation))
+        options.setdefault("timeout", WRITE_TIMEOUT)
+        options.setdefault("delay", WRITE_RETRY_DELAY)
+        writer = ix.writer(**options)
+        try:
+            yield writer
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+
+    def replace(self, generation: Path, item: str, documents: list[dict[str, Any]]) -> None:
+        """Delete every document of ``item`` in ``generation``, then add ``documents``."""
+        with self.writer(generation) as writer:
+            writer.delete_by_term("item", item)
+            for document in documents:
+                writer.add_document(**document)
+
+    def write_item(self, item: str, documents: list[dict[str, Any]]) -> None:
+        """Bring ``item`` up to date in the current index (and a rebuild's journal)."""
+        generation = self.ensure()
+        self.note_in_journal(item)
+        self.replace(generation, item, documents)
+        # A rebuild may have swapped generations while we wrote: write there too.
+        now = self.current()
+        if now is not None and now != generation:
+            self.replace(now, item, documents)
+
+    def build(
+        self, documents: Iterable[dict[str, Any]], procs: int = 1, limitmb: int = REBUILD_LIMIT_MB
+    ) -> Path:
+        """A new generation holding ``documents``; not yet current."""
+        generation = self.new_generation()
+        options: dict[str, Any] = {"limitmb": limitmb}
+        if procs > 1:
+            options["procs"] = procs
+        try:
+            with self.writer(generation, **options) as writer:
+                for document in documents:
+                    writer.add_document(**document)
+        except BaseException:
+            shutil.rmtree(generation, ignore_errors=True)
+            raise
+        return generation
+
+    # -- rebuild journal ---------------------------------------------------
+
+    @property
+    def journal_path(self) -> Path:
+        return self.root / JOURNAL
+
+    def note_in_journal(self, item: str) -> None:
+        """Append ``item`` to the journal if a rebuild is running (atomic O_APPEND line)."""
+        try:
+            fd = os.open(self.journal_path, os.O_WRONLY | os.O_APPEND)
+        except FileNotFoundError:
+            return
+        try:
+            os.write(fd, f"{item}\n".encode())
+        finally:
+            os.close(fd)
+
+    def read_journal(self, offset: int) -> tuple[list[str], int]:
+        """Items noted since byte ``offset``, and the new offset."""
+        try:
+            with self.journal_path.open("rb") as handle:
+                handle.seek(offset)
+                data = handle.read()
+        except FileNotFoundError:
+            return [], offset
+        complete = data[: data.rfind(b"\n") + 1]
+        items = [line for line in complete.decode().splitlines() if line]
+        return list(dict.fromkeys(items)), offset + len(complete)
+
+    @contextlib.contextmanager
+    def rebuilding(self) -> Iterator[None]:
+        """Hold the rebuild lock and keep a journal for the duration."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        with (self.root / REBUILD_LOCK).open("a") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise RebuildRunning(str(self.root)) from None
+            self.journal_path.write_bytes(b"")
+            try:
+                yield
+            finally:
+                self.journal_path.unlink(missing_ok=True)
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    # -- reading -----------------------------------------------------------
+
+    def searcher(self) -> Searcher:
+        """An up-to-date searcher on the current generation (cached per thread)."""
+        return _searchers.get(self)
+
+
+class _SearcherCache(threading.local):
+    """One open searcher per thread and index directory, refreshed when stale."""
+
+    def __init__(self) -> None:
+        self.open: dict[Path, tuple[Path, Searcher]] = {}
+
+    def get(self, store: IndexStore) -> Searcher:
+        generation = store.ensure()
+        cached = self.open.pop(store.root, None)
+        if cached is not None and cached[0] == generation:
+            searcher = cached[1].refresh()
+            if searcher is not cached[1]:
+                cached[1].close()
+        else:
+            if cached is not None:
+                cached[1].close()
+            searcher = index.open_dir(str(generation)).searcher()
+        self.open[store.root] = (generation, searcher)
+        while len(self.open) > MAX_OPEN_SEARCHERS:
+            oldest = next(iter(self.open))
+            self.open.pop(oldest)[1].close()
+        return searcher
+
+    def close_all(self) -> None:
+        for _, searcher in self.open.values():
+            searcher.close()
+        self.open.clear()
+
+
+_searchers = _SearcherCache()
