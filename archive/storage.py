@@ -22,6 +22,8 @@ from .errors import ArchiveError
 
 CHUNK_SIZE = 1024 * 1024
 TEMP_PREFIX = ".upload-"
+#: Stored files are read by the web server (X-Accel-Redirect); mkstemp makes them 0600.
+FILE_MODE = 0o644
 
 
 class UploadTooLarge(ArchiveError):
@@ -62,20 +64,29 @@ class MediaStore:
         owner_id: int | str,
         probe_file: Callable[[Path], AudioInfo] = probe,
     ) -> StoredFile:
-        """Stream ``stream`` into the store as ``<owner_id>-<hash12><ext>``."""
+        """Stream ``stream`` into the store as ``<owner_id>-<hash12><ext>``.
+
+        Raises UploadTooLarge as soon as the stream passes ``max_bytes`` (at
+        most one chunk more is read, nothing over the limit is written) and
+        AudioError when the probe refuses the file; in both cases, and on any
+        other failure, the temporary file is gone and nothing was stored.
+        """
         fd, temp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=self.root)
         temp = Path(temp_name)
         try:
             size, digest = self._copy(stream, fd)
             info = probe_file(temp)
             name = f"{owner_id}-{digest[:12]}{info.extension}"
-            os.replace(temp, self.root / name)
+            os.chmod(temp, FILE_MODE)
+            os.replace(temp, self.path(name))
+            self._sync_dir()
         except BaseException:
             temp.unlink(missing_ok=True)
             raise
         return StoredFile(name=name, size=size, sha256=digest, info=info)
 
     def _copy(self, stream: BinaryIO, fd: int) -> tuple[int, str]:
+        """Copy in chunks, hashing on the way; the limit is checked before each write."""
         digest = hashlib.sha256()
         size = 0
         with os.fdopen(fd, "wb") as out:
@@ -93,6 +104,19 @@ class MediaStore:
             os.fsync(out.fileno())
         return size, digest.hexdigest()
 
+    def _sync_dir(self) -> None:
+        """Make the rename itself durable (a crash must not lose the new name)."""
+        try:
+            fd = os.open(self.root, os.O_RDONLY)
+        except OSError:  # not every platform opens directories
+            return
+        try:
+            os.fsync(fd)
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
+
     def save_bytes(self, data: bytes, name: str) -> str:
         """Write small bytes (artwork) atomically under ``name``."""
         target = self.path(name)
@@ -102,7 +126,9 @@ class MediaStore:
                 out.write(data)
                 out.flush()
                 os.fsync(out.fileno())
+            os.chmod(temp_name, FILE_MODE)
             os.replace(temp_name, target)
+            self._sync_dir()
         except BaseException:
             Path(temp_name).unlink(missing_ok=True)
             raise
