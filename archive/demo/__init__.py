@@ -16,6 +16,7 @@ import yaml
 from sqlalchemy import select
 
 from ..importer import after_save, apply_story, parse_datetime, read_front_matter, story_values
+from ..ingest import attach_audio, new_files
 from ..models import Campaign, Episode, Show, Story, db, get_or_create_tags
 from ..storage import media_store
 
@@ -107,23 +108,17 @@ def _episode(spec_path: Path, show: Show, campaign: Campaign, report: list[str])
     db.session.add(episode)
     db.session.flush()  # the id goes into the audio file's name
     store = media_store()
-    with spec_path.with_suffix(".mp3").open("rb") as audio:
-        stored = store.save_audio(audio, episode.id)
+    written: list[str] = []
     try:
-        episode.audio_path = stored.name
-        episode.audio_mime = stored.info.mime
-        episode.audio_size = stored.size
-        episode.audio_sha256 = stored.sha256
-        episode.duration = stored.info.duration
-        episode.chapters = [
-            {"start": chapter.start, "title": chapter.title, "url": chapter.url}
-            for chapter in stored.info.chapters
-        ]
+        with spec_path.with_suffix(".mp3").open("rb") as audio:
+            attach_audio(episode, audio, store)  # the same path as an editor's upload
+        written = new_files(episode, None)
         episode.publish(parse_datetime(spec["published_at"]))
         db.session.commit()
     except Exception:
         db.session.rollback()
-        store.delete(stored.name)
+        for name in written:
+            store.delete(name)
         raise
     after_save(episode)
     report.append(f"Added episode {episode.slug}.")
