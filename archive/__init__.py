@@ -83,11 +83,12 @@ def configure_security(app: Flask) -> None:
 
 
 def configure_blueprints(app: Flask) -> None:
-    from .views import delivery, editor, public
+    from .views import delivery, editor, public, search
 
     app.register_blueprint(public.bp)
     app.register_blueprint(editor.bp)
     app.register_blueprint(delivery.bp)
+    app.register_blueprint(search.bp)
 
 
 def configure_cli(app: Flask) -> None:

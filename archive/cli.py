@@ -16,7 +16,7 @@ from .models import ROLES, Editor, db
 
 
 def init_app(app: Flask) -> None:
-    for command in (init_db, create_editor, load_demo, import_command, check_command):
+    for command in (init_db, create_editor, load_demo, import_command, check_command, reindex):
         app.cli.add_command(command)
 
 
@@ -120,6 +120,23 @@ def check_command(deep: bool, repair: bool) -> None:
     click.echo(f"{len(findings)} found, {len(findings) - len(open_problems)} repaired.")
     if open_problems:
         raise SystemExit(1)
+
+
+@click.command("reindex")
+@click.option("--procs", type=click.IntRange(1, 16), default=1, help="Indexing processes.")
+@with_appcontext
+def reindex(procs: int) -> None:
+    """Rebuild the search index from the database and swap it in atomically.
+
+    Searches keep working during the rebuild; changes made meanwhile are kept.
+    """
+    from .search import RebuildRunning, rebuild
+
+    try:
+        report = rebuild(procs=procs)
+    except RebuildRunning:
+        raise click.ClickException("another reindex is running") from None
+    click.echo(str(report))
 
 
 def main() -> None:

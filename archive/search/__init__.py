@@ -13,15 +13,21 @@ from __future__ import annotations
 
 from flask import Flask
 
+from .querying import FacetValue, Hit, SearchResults, clean_query, query
 from .store import IndexStore, RebuildRunning
 from .sync import RebuildReport, index_store, rebuild, remove_item, update_item
 
 __all__ = [
+    "FacetValue",
+    "Hit",
     "IndexStore",
     "RebuildReport",
     "RebuildRunning",
+    "SearchResults",
+    "clean_query",
     "index_store",
     "init_app",
+    "query",
     "rebuild",
     "remove_item",
     "update_item",

@@ -1,0 +1,485 @@
+"""A visitor's words -> ranked, highlighted, faceted results (plain values).
+
+The query language is small on purpose: words (all must occur), "phrases",
+``-word`` to exclude, ``OR`` and parentheses. Field names, wildcards, ranges
+and boosts are not parsed (their characters are dropped), and the length and
+number of words are capped, so no input can make a slow or failing search.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from markupsafe import Markup, escape
+from whoosh import highlight, sorting
+from whoosh import index as whoosh_index
+from whoosh.qparser import MultifieldParser, QueryParser, plugins
+from whoosh.qparser.syntax import AndGroup
+from whoosh.query import And, DateRange, Not, Or, Query, Term
+from whoosh.searching import Searcher
+
+from ..errors import ArchiveError
+from .analysis import STOP_WORDS, fold_accents, terms
+from .documents import FACET_FIELDS, SEARCH_FIELDS
+from .store import IndexStore
+
+#: Longer queries are cut (at a word boundary) before parsing.
+MAX_QUERY_CHARS = 200
+#: Words beyond this many are dropped.
+MAX_WORDS = 12
+PAGE_SIZE = 10
+MAX_PAGE = 100
+#: Below this many hits, a spelling suggestion is looked for.
+SUGGEST_BELOW = 3
+SORTS: tuple[str, ...] = ("relevance", "date")
+
+#: Characters of query syntax we do not offer (fields, wildcards, ranges, boosts, fuzzy).
+_UNSUPPORTED = re.compile(r"[*?~^:\[\]{}<>\\/=+]")
+_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"'})
+_OPERATORS = {"AND", "OR", "NOT"}
+_WORD = re.compile(r"\w+")
+_FACET_VALUE = re.compile(r"^[a-z0-9_]+(?:-[a-z0-9_]+)*$")
+
+#: Friendly messages (Dutch), by situation.
+MESSAGES: dict[str, str] = {
+    "empty": "Typ een of meer woorden om te zoeken.",
+    "no_words": "We konden geen zoekwoorden in je vraag vinden. Probeer het met gewone woorden.",
+    "only_common": "Deze woorden komen te vaak voor om op te zoeken. Probeer een ander woord.",
+    "only_excluded": "Je gaf alleen woorden om uit te sluiten. Geef ook een woord om op te zoeken.",
+    "unavailable": "Zoeken lukt op dit moment niet. Probeer het over een paar minuten opnieuw.",
+    "shortened": "Je zoekvraag was erg lang; we hebben op het begin ervan gezocht.",
+}
+
+
+@dataclass(frozen=True)
+class Hit:
+    kind: str
+    id: int
+    slug: str
+    title: Markup
+    excerpt: Markup
+    score: float
+    published: datetime | None
+    #: For an episode: the start (seconds) of the passage that matches best.
+    start: float | None = None
+    perspective: str = ""
+    campaign: str = ""
+    tags: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["title"] = str(self.title)
+        data["excerpt"] = str(self.excerpt)
+        data["published"] = self.published.isoformat() if self.published else None
+        data["tags"] = list(self.tags)
+        return data
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    key: str
+    count: int
+    selected: bool = False
+
+
+@dataclass
+class SearchResults:
+    text: str
+    hits: list[Hit] = field(default_factory=list)
+    total: int = 0
+    page: int = 1
+    page_size: int = PAGE_SIZE
+    sort: str = "relevance"
+    filters: dict[str, str] = field(default_factory=dict)
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    suggestion: str | None = None
+    messages: list[str] = field(default_factory=list)
+    #: The moment "public" is judged at (None: now).
+    now: datetime | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.page_size))
+
+    # The pagination interface of Flask-SQLAlchemy's ``Pagination`` (for the partial).
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+    def iter_pages(
+        self, left_edge: int = 1, left_current: int = 1, right_current: int = 2, right_edge: int = 1
+    ) -> Iterator[int | None]:
+        """Page numbers to link, with None for a gap (as Flask-SQLAlchemy does)."""
+        last = 0
+        for number in range(1, self.pages + 1):
+            if (
+                number <= left_edge
+                or self.page - left_current <= number <= self.page + right_current
+                or number > self.pages - right_edge
+            ):
+                if last + 1 != number:
+                    yield None
+                yield number
+                last = number
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "hits": [hit.to_dict() for hit in self.hits],
+            "total": self.total,
+            "page": self.page,
+            "pages": self.pages,
+            "page_size": self.page_size,
+            "sort": self.sort,
+            "filters": dict(self.filters),
+            "facets": {
+                name: [asdict(value) for value in values] for name, values in self.facets.items()
+            },
+            "suggestion": self.suggestion,
+            "messages": list(self.messages),
+        }
+
+
+class SearchUnavailable(ArchiveError):
+    """The index cannot be read (missing, damaged, disk trouble)."""
+
+    status_code = 503
+
+
+# -- input -----------------------------------------------------------------
+
+
+def clean_query(text: str) -> tuple[str, list[str]]:
+    """Normalise a visitor's input into something the restricted parser takes.
+
+    Returns the cleaned text and the messages to show (e.g. it was shortened).
+    """
+    messages: list[str] = []
+    text = unicodedata.normalize("NFKC", text or "")
+    text = "".join(" " if unicodedata.category(c)[0] == "C" else c for c in text)
+    text = _UNSUPPORTED.sub(" ", text.translate(_QUOTES))
+    if len(text) > MAX_QUERY_CHARS:
+        cut = text[:MAX_QUERY_CHARS]
+        text = cut.rsplit(None, 1)[0] if " " in cut.strip() else cut
+        messages.append(MESSAGES["shortened"])
+    if text.count('"') % 2:
+        head, _, tail = text.rpartition('"')
+        text = head + " " + tail
+    if not _balanced(text):
+        text = text.replace("(", " ").replace(")", " ")
+    words = _drop_dangling_operators(text.split())
+    if sum(1 for word in words if word not in _OPERATORS) > MAX_WORDS:
+        kept, count = [], 0
+        for word in words:
+            count += word not in _OPERATORS
+            if count > MAX_WORDS:
+                break
+            kept.append(word)
+        words = kept
+        if text.count('"') % 2 or not _balanced(" ".join(words)):
+            words = [word.replace('"', "").replace("(", "").replace(")", "") for word in words]
+        if MESSAGES["shortened"] not in messages:
+            messages.append(MESSAGES["shortened"])
+    return " ".join(words), messages
+
+
+def _drop_dangling_operators(words: list[str]) -> list[str]:
+    """``OR`` at either end or next to another operator means nothing: drop it."""
+    kept: list[str] = []
+    for word in words:
+        if word in _OPERATORS and (not kept or kept[-1] in _OPERATORS):
+            continue
+        kept.append(word)
+    while kept and kept[-1] in _OPERATORS:
+        kept.pop()
+    return kept
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for char in text:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def clean_filters(filters: Mapping[str, str] | None) -> dict[str, str]:
+    """Only known facets with slug-like values; everything else is ignored."""
+    clean: dict[str, str] = {}
+    for name in FACET_FIELDS:
+        value = (filters or {}).get(name)
+        if value and len(value) <= 80 and _FACET_VALUE.match(value):
+            clean[name] = value
+    return clean
+
+
+def _restrict(parser: QueryParser) -> QueryParser:
+    for plugin in (
+        plugins.FieldsPlugin,
+        plugins.WildcardPlugin,
+        plugins.RangePlugin,
+        plugins.BoostPlugin,
+        plugins.EveryPlugin,
+        plugins.SingleQuotePlugin,
+    ):
+        parser.remove_plugin_class(plugin)
+    parser.add_plugin(plugins.PlusMinusPlugin())
+    parser.replace_plugin(plugins.OperatorsPlugin(AndNot=None, AndMaybe=None, Require=None))
+    return parser
+
+
+def item_parser(schema: Any) -> QueryParser:
+    return _restrict(MultifieldParser(list(SEARCH_FIELDS), schema, group=AndGroup))
+
+
+def passage_parser(schema: Any) -> QueryParser:
+    return _restrict(QueryParser("passage", schema, group=AndGroup))
+
+
+def _positive_terms(query: Query, negated: bool = False) -> int:
+    """How many terms the query actually looks for (terms under NOT do not count)."""
+    if isinstance(query, Not):
+        return 0
+    if query.is_leaf():
+        return 0 if negated else sum(1 for _ in query.terms(phrases=True))
+    return sum(_positive_terms(child, negated) for child in query.children())
+
+
+# -- searching -------------------------------------------------------------
+
+
+class _MarkFormatter(highlight.Formatter):
+    """Matches in ``<mark>``; all other text HTML-escaped."""
+
+    between = " … "
+
+    def _text(self, text: str) -> str:
+        return str(escape(text))
+
+    def format_token(self, text: str, token: Any, replace: bool = False) -> str:
+        return f"<mark>{escape(highlight.get_text(text, token, replace))}</mark>"
+
+
+_FRAGMENTER = highlight.ContextFragmenter(maxchars=240, surround=60)
+_WHOLE = highlight.WholeFragmenter()
+
+
+def _highlight(hit: Any, fieldname: str, whole: bool = False) -> str:
+    results = hit.results
+    results.fragmenter = _WHOLE if whole else _FRAGMENTER
+    return hit.highlights(fieldname, top=2)
+
+
+def _excerpt(text: str, limit: int = 240) -> Markup:
+    if len(text) <= limit:
+        return escape(text)
+    return escape(text[:limit].rsplit(None, 1)[0] + " …")
+
+
+def _facet_definitions() -> dict[str, sorting.FacetType]:
+    return {
+        name: sorting.FieldFacet(name, allow_overlap=name == "tags", maptype=sorting.Count)
+        for name in FACET_FIELDS
+    }
+
+
+def _facet_counts(results: Any, filters: dict[str, str]) -> dict[str, list[FacetValue]]:
+    facets: dict[str, list[FacetValue]] = {}
+    for name in FACET_FIELDS:
+        counts: dict[str, int] = {}
+        for key, count in results.groups(name).items():
+            if isinstance(key, bytes):
+                key = key.decode("utf-8")
+            if key:
+                counts[str(key)] = counts.get(str(key), 0) + count
+        values = sorted(counts.items(), key=lambda pair: (-pair[1], pair[0]))
+        facets[name] = [FacetValue(key, count, filters.get(name) == key) for key, count in values]
+    return facets
+
+
+def _best_passages(
+    searcher: Searcher, text: str, episode_keys: Iterable[str]
+) -> dict[str, tuple[float, str]]:
+    """Episode key -> (start seconds, highlighted passage) of its best-matching passage."""
+    keys = list(episode_keys)
+    if not keys:
+        return {}
+    words = passage_parser(searcher.schema).parse(text)
+    query = And([words, Or([Term("item", key) for key in keys])])
+    results = searcher.search(query, limit=None, terms=True)
+    results.formatter = _MarkFormatter()
+    best: dict[str, tuple[float, str]] = {}
+    for hit in results:
+        key = hit["item"]
+        if key not in best:
+            best[key] = (float(hit["start"]), _highlight(hit, "passage"))
+        if len(best) == len(keys):
+            break
+    return best
+
+
+def _make_hit(hit: Any, passage: tuple[float, str] | None) -> Hit:
+    stored = hit.fields()
+    title = _highlight(hit, "title", whole=True) or escape(stored.get("title", ""))
+    excerpt = ""
+    if passage is not None:
+        excerpt = passage[1]
+    if not excerpt:
+        excerpt = _highlight(hit, "summary") or _highlight(hit, "body")
+    if not excerpt:
+        excerpt = _excerpt(stored.get("summary") or stored.get("body") or "")
+    published = stored.get("published")
+    return Hit(
+        kind=stored["kind"],
+        id=int(stored["item"].partition(":")[2]),
+        slug=stored.get("slug", ""),
+        title=Markup(title),
+        excerpt=Markup(excerpt),
+        score=float(hit.score or 0.0),
+        published=published.replace(tzinfo=UTC) if published else None,
+        start=passage[0] if passage else None,
+        perspective=stored.get("perspective", ""),
+        campaign=stored.get("campaign", ""),
+        tags=tuple(tag for tag in stored.get("tags", "").split(",") if tag),
+    )
+
+
+def _filter_query(filters: dict[str, str], now: datetime) -> Query:
+    moment = now.astimezone(UTC).replace(tzinfo=None, second=0, microsecond=0)
+    clauses: list[Query] = [DateRange("published", None, moment)]
+    clauses.extend(Term(name, value) for name, value in filters.items())
+    return And(clauses)
+
+
+def _finds_something(searcher: Searcher, word: str) -> bool:
+    """Does the analysed word occur in any searched field (``pesten`` finds ``gepest``)?"""
+    return any(searcher.doc_frequency(name, term) for term in terms(word) for name in SEARCH_FIELDS)
+
+
+def _suggest(searcher: Searcher, text: str, total: int, filters: Query) -> str | None:
+    """A corrected query that finds more than ``total`` hits, or None."""
+    corrector = searcher.corrector("spell")
+    changed = False
+
+    def fix(match: re.Match[str]) -> str:
+        nonlocal changed
+        word = match.group(0)
+        folded = fold_accents(word.lower())
+        if (
+            word in _OPERATORS
+            or len(folded) < 3
+            or folded in STOP_WORDS
+            or searcher.doc_frequency("spell", folded)
+            or _finds_something(searcher, word)
+        ):
+            return word
+        maxdist = 1 if len(folded) <= 4 else 2
+        found = corrector.suggest(folded, limit=1, maxdist=maxdist, prefix=1)
+        if not found:
+            return word
+        changed = True
+        return found[0]
+
+    suggestion = _WORD.sub(fix, text)
+    if not changed:
+        return None
+    query = item_parser(searcher.schema).parse(suggestion)
+    found = searcher.search(query, limit=1, filter=filters, scored=False)
+    return suggestion if found.scored_length() and len(found) > total else None
+
+
+def query(
+    store: IndexStore | str | os.PathLike[str],
+    text: str,
+    *,
+    page: int = 1,
+    sort: str = "relevance",
+    filters: Mapping[str, str] | None = None,
+    now: datetime | None = None,
+    page_size: int = PAGE_SIZE,
+) -> SearchResults:
+    """Search the public stories and episodes; never raises for bad input."""
+    if not isinstance(store, IndexStore):
+        store = IndexStore(store)
+    cleaned, messages = clean_query(text)
+    active = clean_filters(filters)
+    results = SearchResults(
+        text=cleaned,
+        page=min(max(1, page), MAX_PAGE),
+        page_size=page_size,
+        sort=sort if sort in SORTS else "relevance",
+        filters=active,
+        messages=messages,
+        now=now,
+    )
+    if not cleaned.strip():
+        results.messages.append(MESSAGES["empty"] if not text.strip() else MESSAGES["no_words"])
+        return results
+    try:
+        return _run(store, cleaned, results)
+    except (OSError, whoosh_index.IndexError) as error:
+        raise SearchUnavailable(MESSAGES["unavailable"], repr(error)) from error
+
+
+def _run(store: IndexStore, cleaned: str, results: SearchResults) -> SearchResults:
+    now = datetime.now(UTC)
+    page_size = results.page_size
+    active = results.filters
+    searcher = store.searcher()
+    parsed = item_parser(searcher.schema).parse(cleaned)
+    if _positive_terms(parsed) == 0:
+        results.messages.append(_why_nothing(cleaned))
+        return results
+    filter_query = _filter_query(active, results.now or now)
+    found = searcher.search(
+        parsed,
+        limit=results.page * page_size,
+        filter=filter_query,
+        groupedby=_facet_definitions(),
+        sortedby="published" if results.sort == "date" else None,
+        reverse=results.sort == "date",
+        terms=True,
+    )
+    found.formatter = _MarkFormatter()
+    results.total = len(found)
+    results.page = min(results.page, results.pages)
+    results.facets = _facet_counts(found, active)
+    window = found[(results.page - 1) * page_size : results.page * page_size]
+    passages = _best_passages(
+        searcher, cleaned, (hit["item"] for hit in window if hit["kind"] == "episode")
+    )
+    results.hits = [_make_hit(hit, passages.get(hit["item"])) for hit in window]
+    if results.total < SUGGEST_BELOW:
+        results.suggestion = _suggest(searcher, cleaned, results.total, filter_query)
+    return results
+
+
+def _why_nothing(text: str) -> str:
+    if re.search(r"(^|\s)-\w", text) and terms(re.sub(r"(^|\s)-\w+", " ", text)):
+        return MESSAGES["only_excluded"]
+    words = [word.lower() for word in _WORD.findall(text) if word not in _OPERATORS]
+    if words and all(word in STOP_WORDS for word in words):
+        return MESSAGES["only_common"]
+    if re.search(r"(^|\s)-\w", text):
+        return MESSAGES["only_excluded"]
+    return MESSAGES["no_words"]

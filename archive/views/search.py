@@ -1,0 +1,171 @@
+"""Search: ``/zoeken`` (the results page) and ``/zoeken.json`` (the same as JSON).
+
+The index says which items match; the database says what is shown: hits
+are read back from their current public rows, so an item withdrawn or
+deleted a moment ago never appears, even if its index update failed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Blueprint, jsonify, render_template, request, url_for
+from markupsafe import Markup
+from sqlalchemy import select
+from werkzeug.routing import BuildError
+from werkzeug.wrappers import Response
+
+from .. import search
+from ..models import PERSPECTIVES, Campaign, Episode, Story, Tag, db
+from ..search import Hit, SearchResults
+from ..search.querying import SearchUnavailable
+
+bp = Blueprint("search", __name__)
+
+#: Facet -> query parameter (Dutch, as in the site's other filters).
+FILTER_PARAMS: dict[str, str] = {
+    "kind": "soort",
+    "perspective": "perspectief",
+    "campaign": "campagne",
+    "tags": "onderwerp",
+}
+#: Query parameter value -> sort order.
+SORT_PARAMS: dict[str, str] = {"relevantie": "relevance", "datum": "date"}
+FACET_TITLES: dict[str, str] = {
+    "kind": "Soort",
+    "perspective": "Wie vertelt",
+    "campaign": "Campagne",
+    "tags": "Onderwerp",
+}
+KIND_LABELS: dict[str, str] = {"story": "Verhaal", "episode": "Podcastaflevering"}
+MODELS: dict[str, type[Story] | type[Episode]] = {"story": Story, "episode": Episode}
+#: Public page endpoint and fallback path per kind (the fallback while the site lacks one).
+PAGES: dict[str, tuple[str, str]] = {
+    "story": ("public.story", "/verhalen/{slug}"),
+    "episode": ("public.episode", "/podcast/{slug}"),
+}
+
+
+@dataclass(frozen=True)
+class ShownHit:
+    hit: Hit
+    title: Markup
+    url: str
+    kind_label: str
+    moment: str | None
+
+
+def item_url(kind: str, slug: str, start: float | None = None) -> str:
+    """The item's public page; an episode hit links to the moment (``#t=754``)."""
+    endpoint, fallback = PAGES[kind]
+    anchor = f"t={int(start)}" if start is not None else None
+    try:
+        return url_for(endpoint, slug=slug, _anchor=anchor)
+    except BuildError:
+        path = request.script_root + fallback.format(slug=slug)
+        return f"{path}#{anchor}" if anchor else path
+
+
+def _clock(seconds: float) -> str:
+    minutes, secs = divmod(int(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def _shown(hits: list[Hit]) -> list[ShownHit]:
+    """The hits whose rows are public now, with their current slug and a URL."""
+    rows: dict[tuple[str, int], Story | Episode] = {}
+    for kind, model in MODELS.items():
+        ids = [hit.id for hit in hits if hit.kind == kind]
+        if ids:
+            query = select(model).where(model.id.in_(ids), model.public_clause())
+            rows.update(((kind, row.id), row) for row in db.session.scalars(query))
+    shown = []
+    for hit in hits:
+        row = rows.get((hit.kind, hit.id))
+        if row is None:
+            continue
+        shown.append(
+            ShownHit(
+                hit=hit,
+                title=hit.title,
+                url=item_url(hit.kind, row.slug, hit.start),
+                kind_label=KIND_LABELS[hit.kind],
+                moment=_clock(hit.start) if hit.start is not None else None,
+            )
+        )
+    return shown
+
+
+def _names(slug: Any, name: Any, keys: list[str]) -> dict[str, str]:
+    if not keys:
+        return {}
+    return {row[0]: row[1] for row in db.session.execute(select(slug, name).where(slug.in_(keys)))}
+
+
+def _labels(results: SearchResults) -> dict[str, dict[str, str]]:
+    """Facet key -> label (Dutch) for every facet value shown."""
+    keys = {name: [value.key for value in values] for name, values in results.facets.items()}
+    return {
+        "kind": {"story": "Verhalen", "episode": "Podcastafleveringen"},
+        "perspective": dict(PERSPECTIVES),
+        "campaign": _names(Campaign.slug, Campaign.name, keys.get("campaign", [])),
+        "tags": _names(Tag.slug, Tag.name, keys.get("tags", [])),
+    }
+
+
+def _arguments() -> tuple[str, int, str, dict[str, str]]:
+    text = request.args.get("q", "", type=str)
+    page = request.args.get("pagina", 1, type=int) or 1
+    sort = SORT_PARAMS.get(request.args.get("sorteer", ""), "relevance")
+    filters = {name: request.args.get(param, "", type=str) for name, param in FILTER_PARAMS.items()}
+    return text, page, sort, filters
+
+
+def _run() -> tuple[SearchResults, int]:
+    text, page, sort, filters = _arguments()
+    try:
+        return search.query(search.index_store(), text, page=page, sort=sort, filters=filters), 200
+    except SearchUnavailable as error:
+        return SearchResults(text=text[:200], messages=[error.message]), 503
+
+
+def link_args(results: SearchResults, **changes: Any) -> dict[str, Any]:
+    """Query parameters for a link from this page, with ``changes`` applied (None removes)."""
+    args: dict[str, Any] = {"q": results.text}
+    args.update({FILTER_PARAMS[name]: value for name, value in results.filters.items()})
+    if results.sort == "date":
+        args["sorteer"] = "datum"
+    args.update(changes)
+    return {key: value for key, value in args.items() if value not in (None, "")}
+
+
+@bp.get("/zoeken")
+def results() -> tuple[str, int]:
+    found, status = _run()
+    return render_template(
+        "public/search.html",
+        results=found,
+        query=found.text,
+        hits=_shown(found.hits),
+        labels=_labels(found),
+        facet_titles=FACET_TITLES,
+        filter_params=FILTER_PARAMS,
+        link_args=link_args,
+    ), status
+
+
+@bp.get("/zoeken.json")
+def results_json() -> tuple[Response, int]:
+    found, status = _run()
+    data = found.to_dict()
+    shown = _shown(found.hits)
+    data["hits"] = [
+        {**hit.hit.to_dict(), "url": hit.url, "kind_label": hit.kind_label} for hit in shown
+    ]
+    labels = _labels(found)
+    for name, values in data["facets"].items():
+        for value in values:
+            value["label"] = labels.get(name, {}).get(value["key"], value["key"])
+    return jsonify(data), status
