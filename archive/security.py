@@ -33,8 +33,8 @@ CSP_DIRECTIVES: dict[str, str] = {
 PERMISSIONS_POLICY = ", ".join(
     f"{feature}=()"
     for feature in (
-        "accelerometer", "autoplay", "camera", "display-capture", "geolocation",
-        "gyroscope", "interest-cohort", "magnetometer", "microphone", "payment", "usb",
+        "accelerometer", "camera", "display-capture", "geolocation",
+        "gyroscope", "magnetometer", "microphone", "payment", "usb",
     )
 )  # fmt: skip
 

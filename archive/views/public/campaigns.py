@@ -33,7 +33,8 @@ def campaign_ics(slug: str) -> Response:
     """The week as one all-day calendar event."""
     item = get_campaign(slug)
     page = url_for("public.campaign", slug=item.slug, _external=True)
-    description = f"Thema: {item.theme}\n\n{plain_text(item.introduction)}".strip()
+    introduction = " ".join(plain_text(item.introduction).split())
+    description = f"Thema: {item.theme}\n\n{introduction}" if item.theme else introduction
     body = ical.week_event(
         uid=f"campagne-{item.slug}@{request.host.split(':')[0]}",
         summary=item.name,
