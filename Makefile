@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# axe-core for the browser tests' accessibility checks (package-lock.json pins it).
+NODE_STAMP := node_modules/.installed
 export FLASK_APP := archive
 
 .PHONY: run test lint bench fixtures demo-audio clean
@@ -24,7 +26,14 @@ run: $(STAMP)
 	@echo
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
-test: $(STAMP)
+$(NODE_STAMP): package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --no-audit --no-fund --loglevel=error && touch $(NODE_STAMP); \
+	else \
+		echo "npm not found: browser tests will skip (or fail with CI=true)"; \
+	fi
+
+test: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
