@@ -92,7 +92,12 @@ def import_command(paths: tuple[Path, ...]) -> None:
 
     files = expand_paths(paths)
     refused = 0
-    with click.progressbar(files, label="Importeren", file=sys.stderr) as progress:
+    with click.progressbar(
+        files,
+        label="Importeren",
+        file=sys.stderr,
+        item_show_func=lambda path: path.name if path else None,
+    ) as progress:
         outcomes = [import_file(path) for path in progress]
     for outcome in outcomes:
         click.echo(str(outcome))

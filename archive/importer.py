@@ -186,10 +186,21 @@ def after_save(item: Any) -> None:
         hook(item)
 
 
+def import_audio(path: Path) -> Outcome:
+    """An episode from an audio file (and its sidecar); see :mod:`archive.ingest`."""
+    from .ingest import import_audio as ingest
+
+    return ingest(path)
+
+
+#: Audio file suffixes `flask import` picks up; the format itself is read from the content.
+AUDIO_SUFFIXES = (".mp3", ".m4a", ".mp4", ".aac", ".ogg", ".oga", ".opus", ".flac", ".wav")
+
 #: Suffix -> importer. The audio ingestion adds its formats here.
 IMPORTERS: dict[str, Callable[[Path], Outcome]] = {
     ".md": import_story,
     ".markdown": import_story,
+    **dict.fromkeys(AUDIO_SUFFIXES, import_audio),
 }
 
 

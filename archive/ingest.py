@@ -11,11 +11,18 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from typing import Any, BinaryIO
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, BinaryIO
 
-from .audio import AudioInfo, Cover, cover_problems
-from .models import Episode
-from .storage import MediaStore, media_store
+import yaml
+from sqlalchemy import select
+
+from .audio import AudioError, AudioInfo, Cover, cover_problems
+from .models import Episode, Show, db, get_or_create_tags, suggest_slug
+from .storage import MediaStore, UploadTooLarge, media_store
+
+if TYPE_CHECKING:
+    from .importer import Outcome
 
 log = logging.getLogger(__name__)
 
@@ -106,3 +113,231 @@ def new_files(episode: Episode, previous_artwork: str | None) -> list[str]:
     if episode.artwork_path and episode.artwork_path != previous_artwork:
         names.append(episode.artwork_path)
     return [name for name in names if name]
+
+
+# `flask import` for audio files, with an optional sidecar of show notes.
+
+#: Sidecar keys (YAML, or Markdown front matter whose body is the show notes).
+EPISODE_FIELDS: tuple[str, ...] = (
+    "title",
+    "slug",
+    "show",
+    "summary",
+    "show_notes",
+    "season",
+    "number",
+    "episode_type",
+    "perspective",
+    "tags",
+    "campaign",
+    "content_note",
+    "status",
+    "published_at",
+)
+SIDECAR_SUFFIXES: tuple[str, ...] = (".md", ".markdown", ".yaml", ".yml")
+TRANSCRIPT_SUFFIXES: dict[str, str] = {".vtt": "vtt", ".srt": "srt"}
+
+
+def read_sidecar(audio: Path) -> dict[str, Any]:
+    """The checked values of the sidecar beside ``audio``; {} if there is none."""
+    from .importer import ImportRefused, read_front_matter
+
+    for suffix in SIDECAR_SUFFIXES:
+        path = audio.with_suffix(suffix)
+        if not path.is_file():
+            continue
+        if suffix in (".yaml", ".yml"):
+            try:
+                meta = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            except (yaml.YAMLError, UnicodeDecodeError) as exc:
+                kind = exc.__class__.__name__
+                raise ImportRefused(f"{path.name} is geen geldige YAML ({kind})") from None
+            if not isinstance(meta, dict):
+                raise ImportRefused(f"{path.name} moet velden bevatten (sleutel: waarde)")
+        else:
+            meta, body = read_front_matter(path)
+            if body.strip():
+                meta.setdefault("show_notes", body.strip() + "\n")
+        return _sidecar_values(meta, path.name)
+    return {}
+
+
+def _sidecar_values(meta: dict[str, Any], name: str) -> dict[str, Any]:
+    from .importer import ImportRefused, parse_datetime
+    from .models import EPISODE_TYPES, PERSPECTIVES, SLUG_PATTERN, STATUSES
+
+    unknown = sorted(set(meta) - set(EPISODE_FIELDS))
+    if unknown:
+        raise ImportRefused(f"onbekende velden in {name}: {', '.join(map(str, unknown))}")
+    values = {key: meta[key] for key in EPISODE_FIELDS if meta.get(key) not in (None, "")}
+    for key in ("title", "slug", "show", "summary", "show_notes", "content_note"):
+        if key in values:
+            values[key] = str(values[key]).strip()
+    if "slug" in values and not SLUG_PATTERN.match(values["slug"]):
+        raise ImportRefused(f"slug {values['slug']!r} mag alleen kleine letters, cijfers en -")
+    for key in ("season", "number"):
+        if key in values and (not str(values[key]).isdigit()):
+            raise ImportRefused(f"{key} moet een heel getal zijn, niet {values[key]!r}")
+        if key in values:
+            values[key] = int(values[key])
+    checks = {"episode_type": EPISODE_TYPES, "perspective": PERSPECTIVES, "status": STATUSES}
+    for key, allowed in checks.items():
+        if key in values and values[key] not in allowed:
+            raise ImportRefused(f"onbekende {key} {values[key]!r} (kies uit: {', '.join(allowed)})")
+    if isinstance(values.get("tags"), str):
+        values["tags"] = [part.strip() for part in values["tags"].split(",") if part.strip()]
+    if "tags" in values and not isinstance(values["tags"], list):
+        raise ImportRefused("tags moet een lijst zijn")
+    if "published_at" in values:
+        values["published_at"] = parse_datetime(values["published_at"])
+    return values
+
+
+def _transcript(audio: Path) -> str | None:
+    from .importer import ImportRefused
+    from .text import TranscriptError, cues_to_vtt, parse_transcript
+
+    for suffix, kind in TRANSCRIPT_SUFFIXES.items():
+        path = audio.with_suffix(suffix)
+        if path.is_file():
+            try:
+                return cues_to_vtt(parse_transcript(path.read_text(encoding="utf-8"), kind))
+            except (TranscriptError, UnicodeDecodeError) as exc:
+                raise ImportRefused(f"{path.name}: {exc}") from exc
+    return None
+
+
+def _show(slug: str | None) -> Show:
+    from .importer import ImportRefused
+
+    query = select(Show).order_by(Show.id).limit(1)
+    if slug:
+        query = select(Show).where(Show.slug == slug)
+    show = db.session.scalars(query).first()
+    if show is None:
+        raise ImportRefused(
+            f"podcast {slug!r} bestaat niet"
+            if slug
+            else "er is nog geen podcast; laad de demo of maak eerst een podcast aan"
+        )
+    return show
+
+
+def _apply_sidecar(episode: Episode, values: dict[str, Any]) -> None:
+    from .importer import find_campaign
+
+    for key in ("title", "summary", "show_notes", "season", "number", "episode_type"):
+        if key in values:
+            setattr(episode, key, values[key])
+    for key in ("perspective", "content_note"):
+        if key in values:
+            setattr(episode, key, values[key])
+    if "tags" in values:
+        episode.tags = get_or_create_tags([str(tag) for tag in values["tags"]])
+    if "campaign" in values:
+        episode.campaign = find_campaign(values["campaign"])
+    if values.get("status") == "published":
+        episode.publish(values.get("published_at"))
+
+
+def import_audio(path: Path, store: MediaStore | None = None) -> Outcome:
+    """Create (or, by sidecar slug, update) the episode for the audio file ``path``.
+
+    Refusals (not audio, truncated, too large, a bad sidecar) become an
+    Outcome with the reason; the database and the media directory are then
+    as they were.
+    """
+    from .importer import ImportRefused, Outcome, after_save
+
+    values = read_sidecar(path)
+    transcript = _transcript(path)
+    digest = _sha256(path)
+    duplicate = db.session.scalar(select(Episode).where(Episode.audio_sha256 == digest))
+    if duplicate is not None and duplicate.slug != values.get("slug", duplicate.slug):
+        raise ImportRefused(f"deze audio is al aflevering /podcast/{duplicate.slug}")
+    if duplicate is not None:
+        return Outcome(path, True, f"ongewijzigd: /podcast/{duplicate.slug} heeft deze audio al")
+    store = store or media_store()
+    episode = None
+    if "slug" in values:
+        episode = db.session.scalar(select(Episode).where(Episode.slug == values["slug"]))
+    created = episode is None
+    if episode is None:
+        stem = path.stem
+        episode = Episode(
+            show=_show(values.get("show")), title=stem, slug=suggest_slug(Episode, stem)
+        )
+        db.session.add(episode)
+    previous_artwork = episode.artwork_path
+    written: list[str] = []
+    old_audio = None
+    try:
+        db.session.flush()  # the id goes into the file name
+        with path.open("rb") as stream:
+            old_audio = attach_audio(episode, stream, store)
+        written = new_files(episode, previous_artwork)
+        _apply_sidecar(episode, values)
+        if transcript:
+            episode.transcript_vtt = transcript
+        if created:
+            episode.slug = values.get("slug") or suggest_slug(Episode, episode.title, episode.id)
+        _record(episode, "created" if created else "audio_replaced", path.name)
+        db.session.commit()
+    except (AudioError, UploadTooLarge) as error:
+        db.session.rollback()
+        _remove(store, written)
+        log.info("import refused %s: %s", path, error.cause)
+        return Outcome(path, False, error.message)
+    except Exception:
+        db.session.rollback()
+        _remove(store, written)
+        raise
+    if old_audio and old_audio != episode.audio_path:
+        _remove(store, [old_audio])
+    after_save(episode)
+    return Outcome(path, True, _summary(episode, created))
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1024 * 1024):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _record(episode: Episode, action: str, detail: str) -> None:
+    from .editorial import record
+
+    record(None, episode.kind, episode.id, action, f"flask import {detail}")
+
+
+def _remove(store: MediaStore, names: list[str]) -> None:
+    for name in names:
+        try:
+            store.delete(name)
+        except OSError:  # `flask check` reports what is left
+            log.exception("could not remove %s", name)
+
+
+def _summary(episode: Episode, created: bool) -> str:
+    minutes, seconds = divmod(round(episode.duration or 0), 60)
+    state = "gepubliceerd" if episode.status == "published" else "concept"
+    verb = "nieuwe aflevering" if created else "audio vervangen van"
+    parts = [
+        f"{verb} /podcast/{episode.slug} ({episode.audio_mime}, {minutes}:{seconds:02d}, {state})"
+    ]
+    parts += [f"let op: {problem}" for problem in artwork_problems(episode)]
+    return "; ".join(parts)
+
+
+def artwork_problems(episode: Episode, store: MediaStore | None = None) -> list[str]:
+    """Why the episode's artwork does not meet podcast-directory rules (Dutch)."""
+    if not episode.artwork_path:
+        return []
+    store = store or media_store()
+    try:
+        data = store.path(episode.artwork_path).read_bytes()
+    except OSError:
+        return ["de omslagafbeelding ontbreekt in de mediamap"]
+    return cover_problems(Cover(data, ""))
