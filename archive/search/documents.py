@@ -10,27 +10,41 @@ key (``story:12``, ``episode:3``) in ``item``, so one term deletes them all.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from whoosh import columns, fields
+from whoosh import columns, fields, formats
+from whoosh.system import pack_uint
 
 from ..models import Episode, Story
 from ..text import TranscriptError, parse_transcript, plain_text, transcript_text
-from .analysis import dutch_analyzer, spelling_analyzer
+from .analysis import (
+    MAX_WORD_LENGTH,
+    STOP_WORDS,
+    WORD_PATTERN,
+    dutch_analyzer,
+    fold_word,
+    spelling_analyzer,
+)
 
 log = logging.getLogger(__name__)
+
+_WORDS = re.compile(WORD_PATTERN)
+#: Shorter words get no spelling suggestions.
+MIN_SPELL_LENGTH = 3
 
 #: Cues are grouped into passages of about this many seconds.
 PASSAGE_SECONDS = 30.0
 
 #: Fields a visitor's words are looked for in, with their weight (BM25F boosts).
+#: ``title`` also holds the tag names; ``text`` is summary and body (or show
+#: notes). Few fields keep the index small and fast; the texts shown are
+#: stored apart (``summary``, ``body``) and highlighted from there.
 SEARCH_FIELDS: dict[str, float] = {
-    "title": 4.0,
-    "tagnames": 2.0,
-    "summary": 1.5,
-    "body": 1.0,
+    "title": 3.0,
+    "text": 1.0,
     "transcript": 0.8,
 }
 
@@ -45,7 +59,7 @@ class TagsField(fields.KEYWORD):
     """Comma-separated tag slugs, with a list column for fast facet counts."""
 
     def __init__(self) -> None:
-        super().__init__(stored=True, commas=True, scorable=False)
+        super().__init__(stored=True, commas=True, scorable=True)
         self.column_type = columns.VarBytesListColumn()
 
     def to_column_value(self, value: Any) -> list[bytes]:
@@ -55,11 +69,30 @@ class TagsField(fields.KEYWORD):
         return [part.decode("utf-8") for part in value]
 
 
-def _spelling_field() -> fields.TEXT:
-    """Unstemmed words for suggestions: no positions, no lengths, never scored."""
-    field = fields.TEXT(analyzer=spelling_analyzer(), phrase=False)
-    field.scorable = False
-    return field
+class WordSetField(fields.FieldType):
+    """The distinct words of a document, folded but not stemmed (for suggestions).
+
+    Only presence counts, so each word is indexed once per document, found by
+    a regular expression instead of the full analyzer: cheap to index.
+    """
+
+    def __init__(self) -> None:
+        self.format = formats.Frequency()
+        self.analyzer = spelling_analyzer()
+        self.scorable = True  # a lengths column; without one Whoosh probes the disk per posting
+        self.stored = False
+        self.unique = False
+        self.vector = None
+        self.column_type = None
+
+    def index(self, value: str, **kwargs: Any) -> list[tuple[bytes, int, float, bytes]]:
+        one = pack_uint(1)
+        words = {
+            fold_word(word)
+            for word in _WORDS.findall(value.lower())
+            if MIN_SPELL_LENGTH <= len(word) <= MAX_WORD_LENGTH and word not in STOP_WORDS
+        }
+        return [(word.encode("utf-8"), 1, 1.0, one) for word in sorted(words)]
 
 
 def make_schema() -> fields.Schema:
@@ -70,17 +103,17 @@ def make_schema() -> fields.Schema:
         kind=fields.ID(stored=True, sortable=True),
         slug=fields.STORED(),
         title=fields.TEXT(analyzer=text, stored=True, field_boost=SEARCH_FIELDS["title"]),
-        summary=fields.TEXT(analyzer=text, stored=True, field_boost=SEARCH_FIELDS["summary"]),
-        body=fields.TEXT(analyzer=text, stored=True, field_boost=SEARCH_FIELDS["body"]),
+        text=fields.TEXT(analyzer=text, field_boost=SEARCH_FIELDS["text"]),
         transcript=fields.TEXT(analyzer=text, field_boost=SEARCH_FIELDS["transcript"]),
-        tagnames=fields.TEXT(analyzer=text, stored=True, field_boost=SEARCH_FIELDS["tagnames"]),
+        summary=fields.STORED(),
+        body=fields.STORED(),
         passage=fields.TEXT(analyzer=text, stored=True),
         start=fields.STORED(),
         tags=TagsField(),
         perspective=fields.ID(stored=True, sortable=True),
         campaign=fields.ID(stored=True, sortable=True),
         published=fields.DATETIME(stored=True, sortable=True),
-        spell=_spelling_field(),
+        spell=WordSetField(),
     )
 
 
@@ -128,9 +161,9 @@ def _common(item: Story | Episode) -> dict[str, Any]:
         "item": key,
         "kind": item.kind,
         "slug": item.slug,
-        "title": item.title,
+        "title": " ".join([item.title, *(tag.name for tag in tags)]),
+        "_stored_title": item.title,
         "summary": plain_text(item.summary) if item.summary else "",
-        "tagnames": " ".join(tag.name for tag in tags),
         "tags": ",".join(tag.slug for tag in tags),
         "perspective": item.perspective or "",
         "campaign": item.campaign.slug if item.campaign else "",
@@ -155,14 +188,14 @@ def documents_for(item: Story | Episode) -> list[dict[str, Any]]:
     values = _common(item)
     if isinstance(item, Story):
         values["body"] = plain_text(item.body)
-        values["spell"] = " ".join((values["title"], values["summary"], values["body"]))
+        values["text"] = f"{values['summary']}\n\n{values['body']}"
+        values["spell"] = f"{values['title']} {values['text']}"
         return [values]
     cues = _transcript_cues(item)
     values["body"] = plain_text(item.show_notes) if item.show_notes else ""
+    values["text"] = f"{values['summary']}\n\n{values['body']}"
     values["transcript"] = transcript_text(cues)
-    values["spell"] = " ".join(
-        (values["title"], values["summary"], values["body"], values["transcript"])
-    )
+    values["spell"] = f"{values['title']} {values['text']} {values['transcript']}"
     documents = [values]
     for number, passage in enumerate(passages(cues)):
         documents.append(

@@ -284,10 +284,10 @@ _FRAGMENTER = highlight.ContextFragmenter(maxchars=240, surround=60)
 _WHOLE = highlight.WholeFragmenter()
 
 
-def _highlight(hit: Any, fieldname: str, whole: bool = False) -> str:
+def _highlight(hit: Any, fieldname: str, whole: bool = False, text: str | None = None) -> str:
     results = hit.results
     results.fragmenter = _WHOLE if whole else _FRAGMENTER
-    return hit.highlights(fieldname, top=2)
+    return hit.highlights(fieldname, text=text, top=2)
 
 
 def _excerpt(text: str, limit: int = 240) -> Markup:
@@ -345,7 +345,8 @@ def _make_hit(hit: Any, passage: tuple[float, str] | None) -> Hit:
     if passage is not None:
         excerpt = passage[1]
     if not excerpt:
-        excerpt = _highlight(hit, "summary") or _highlight(hit, "body")
+        text = f"{stored.get('summary', '')}\n\n{stored.get('body', '')}"
+        excerpt = _highlight(hit, "text", text=text)
     if not excerpt:
         excerpt = _excerpt(stored.get("summary") or stored.get("body") or "")
     published = stored.get("published")

@@ -232,10 +232,8 @@ class _SearcherCache(threading.local):
     def get(self, store: IndexStore) -> Searcher:
         generation = store.ensure()
         cached = self.open.pop(store.root, None)
-        if cached is not None and cached[0] == generation:
-            searcher = cached[1].refresh()
-            if searcher is not cached[1]:
-                cached[1].close()
+        if cached is not None and cached[0] == generation and cached[1].up_to_date():
+            searcher = cached[1]
         else:
             if cached is not None:
                 cached[1].close()
