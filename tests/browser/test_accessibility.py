@@ -1,0 +1,54 @@
+"""axe-core on every page type, and screenshots at phone and desktop width."""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import AXE, SCREENSHOTS, new_page
+
+#: Page type -> path on the demo content.
+PAGE_TYPES: dict[str, str] = {
+    "home": "/",
+    "stories": "/verhalen",
+    "stories-filtered": "/verhalen?perspectief=teacher",
+    "story": "/verhalen/de-juf-die-doorvroeg",
+    "podcast": "/podcast",
+    "episode": "/podcast/signalen-zien",
+    "campaign": "/campagne/week-2021",
+    "help": "/hulp",
+    "safe-browsing": "/veilig-surfen",
+    "not-found": "/bestaat-niet",
+}
+WIDTHS: dict[str, int] = {"phone": 360, "desktop": 1280}
+
+
+def axe_violations(page) -> list[dict]:
+    page.add_script_tag(path=str(AXE))
+    return page.evaluate(
+        """async () => {
+            const result = await axe.run(document, {resultTypes: ['violations']});
+            return result.violations.map(v => ({
+                id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ')),
+            }));
+        }"""
+    )
+
+
+@pytest.mark.parametrize("width_name", sorted(WIDTHS))
+@pytest.mark.parametrize("kind", sorted(PAGE_TYPES))
+def test_page_has_no_axe_violations(browser, traffic, live_server, kind, width_name):
+    # bypass_csp only lets the test inject axe; the page itself is unchanged.
+    page = new_page(
+        browser, traffic, bypass_csp=True, viewport={"width": WIDTHS[width_name], "height": 900}
+    )
+    response = page.goto(live_server + PAGE_TYPES[kind])
+    assert response.status == (404 if kind == "not-found" else 200)
+    violations = axe_violations(page)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{kind}-{width_name}.png"), full_page=True)
+    page.context.close()
+    assert violations == [], violations
+    assert not traffic.leaked
+    # The 404 page's own "Failed to load resource" message is expected; nothing else.
+    assert [e for e in traffic.console_errors if "404" not in e] == []
