@@ -194,6 +194,9 @@ def walk(fileobj: BinaryIO, start: int, end: int, first: Frame) -> Walk:
     position = start
     buffer = b""
     buffer_start = start
+    # A stream uses few distinct headers (bitrate and padding vary): parse each once.
+    # Only valid headers are kept (a few hundred at most), so junk cannot grow it.
+    known: dict[bytes, Frame] = {}
     while position < end:
         offset = position - buffer_start
         if offset + 4 > len(buffer):
@@ -203,8 +206,15 @@ def walk(fileobj: BinaryIO, start: int, end: int, first: Frame) -> Walk:
             if len(buffer) < 4:
                 junk += len(buffer)
                 break
-        frame = parse_header(buffer, offset)
-        if frame is None or not frame.same_stream(first):
+        header = buffer[offset : offset + 4]
+        frame = known.get(header)
+        if frame is None:
+            frame = parse_header(header)
+            if frame is not None and frame.same_stream(first):
+                known[header] = frame
+            else:
+                frame = None
+        if frame is None:
             following = buffer.find(b"\xff", offset + 1)
             step = (following - offset) if following != -1 else len(buffer) - offset
             junk += step
