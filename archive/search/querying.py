@@ -366,7 +366,7 @@ def _make_hit(hit: Any, passage: tuple[float, str] | None) -> Hit:
 
 
 def _filter_query(filters: dict[str, str], now: datetime) -> Query:
-    moment = now.astimezone(UTC).replace(tzinfo=None, second=0, microsecond=0)
+    moment = now.astimezone(UTC).replace(tzinfo=None)
     clauses: list[Query] = [DateRange("published", None, moment)]
     clauses.extend(Term(name, value) for name, value in filters.items())
     return And(clauses)
