@@ -18,6 +18,7 @@ PAGE_TYPES: dict[str, str] = {
     "help": "/hulp",
     "safe-browsing": "/veilig-surfen",
     "not-found": "/bestaat-niet",
+    "search": "/zoeken?q=school",
 }
 WIDTHS: dict[str, int] = {"phone": 360, "desktop": 1280}
 

@@ -75,6 +75,22 @@ def test_transcript_highlights_the_current_cue(page, live_server):
     assert current.get_attribute("aria-current") == "true"
 
 
+def test_search_leads_to_a_transcript_hit_at_its_time(page, live_server):
+    page.goto(live_server + "/")
+    box = page.get_by_role("search", name="Zoeken op de site")
+    box.get_by_label("Zoek in verhalen en podcasts").fill("tweeduizend")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/zoeken\?q=tweeduizend"))
+    hit = page.get_by_role("link", name=re.compile(r"luister vanaf")).first
+    href = hit.get_attribute("href")
+    seconds = int(re.search(r"#t=(\d+)$", href).group(1))
+    assert seconds > 0
+    hit.click()
+    page.wait_for_url(re.compile(r"/podcast/signalen-zien#t=\d+$"))
+    wait_for_time(page, f">= {seconds}")
+    assert page.locator(".cues li").filter(has_text="tweeduizend").count() == 1
+
+
 def test_copy_button_copies_the_feed_address(browser, traffic, live_server):
     page = new_page(browser, traffic, permissions=["clipboard-read", "clipboard-write"])
     page.goto(live_server + EPISODE)

@@ -68,7 +68,8 @@ def test_every_page_has_help_quick_exit_search_and_landmarks(client, pages, kind
         assert f'href="{number}"' in page
     assert 'href="https://nos.nl/weer" rel="noreferrer" data-quick-exit' in page
     assert ">Snel weg<" in page
-    assert '<form class="search-box" role="search" method="get" action="/zoeken">' in page
+    assert '<form class="search-box" role="search" aria-label="Zoeken op de site"' in page
+    assert 'method="get" action="/zoeken">' in page
     assert '<label for="zoekterm">' in page
     assert 'class="skip" href="#inhoud"' in page and '<main id="inhoud"' in page
     assert 'href="#boven">Naar boven</a>' in page
