@@ -123,3 +123,20 @@ def test_page_weight_is_under_the_budget(client, pages, kind):
         with client.get(asset) as asset_response:
             total += len(asset_response.get_data())
     assert total < PAGE_BUDGET_BYTES, f"{kind}: {total} bytes"
+
+
+def test_episode_page_with_a_half_hour_transcript_stays_under_the_budget(client, make_episode):
+    sentence = "Dit is een gewone zin uit een gesprek van ongeveer twaalf woorden lang."
+    cues = [
+        f"{i // 720:02d}:{i // 12 % 60:02d}:{i * 5 % 60:02d}.000 --> "
+        f"{(i + 1) // 720:02d}:{(i + 1) // 12 % 60:02d}:{(i + 1) * 5 % 60:02d}.000\n{sentence}"
+        for i in range(360)
+    ]
+    make_episode("half-uur", transcript_vtt="WEBVTT\n\n" + "\n\n".join(cues), duration=1800.0)
+    response = client.get("/podcast/half-uur")
+    total = len(response.get_data())
+    for asset in ("/static/site/site.css", "/static/site/site.js"):
+        with client.get(asset) as asset_response:
+            total += len(asset_response.get_data())
+    assert response.get_data(as_text=True).count('class="seek"') == 360
+    assert total < PAGE_BUDGET_BYTES, total

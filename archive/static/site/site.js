@@ -87,7 +87,9 @@
       var link = event.target.closest && event.target.closest("a.seek");
       if (!link) return;
       event.preventDefault();
-      var seconds = parseFloat(link.getAttribute("data-seek"));
+      /* Chapters carry data-seek; a transcript cue's start is on its item. */
+      var holder = link.closest("[data-seek], [data-start]");
+      var seconds = holder ? parseFloat(holder.getAttribute("data-seek") || holder.getAttribute("data-start")) : NaN;
       if (isNaN(seconds)) seconds = parseTime(link.hash) || 0;
       /* replaceState: shareable URL without piling up history entries. */
       history.replaceState(null, "", "#t=" + Math.floor(seconds));
