@@ -30,12 +30,19 @@ log = logging.getLogger(__name__)
 COVER_EXTENSIONS: dict[str, str] = {"image/jpeg": ".jpg", "image/png": ".png"}
 
 
-def attach_audio(episode: Episode, stream: BinaryIO, store: MediaStore | None = None) -> str | None:
+def attach_audio(
+    episode: Episode,
+    stream: BinaryIO,
+    store: MediaStore | None = None,
+    notes: list[str] | None = None,
+) -> str | None:
     """Store ``stream`` as the audio of ``episode`` (which must have an id).
 
     Returns the previous audio file name (or None) so that the caller deletes
     it after the commit that stops referring to it. Raises AudioError or
     UploadTooLarge (and then nothing is stored and the episode is unchanged).
+    Remarks for the editor (Dutch; e.g. why embedded cover art was not used)
+    are appended to ``notes`` when given, and logged.
     """
     store = store or media_store()
     previous = episode.audio_path
@@ -46,7 +53,7 @@ def attach_audio(episode: Episode, stream: BinaryIO, store: MediaStore | None = 
     episode.audio_sha256 = stored.sha256
     episode.duration = stored.info.duration
     if previous is None:
-        fill_from_tags(episode, stored.info, store)
+        fill_from_tags(episode, stored.info, store, notes if notes is not None else [])
     return previous
 
 
@@ -54,7 +61,7 @@ def _is_empty(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip()) or value == []
 
 
-def fill_from_tags(episode: Episode, info: AudioInfo, store: MediaStore) -> None:
+def fill_from_tags(episode: Episode, info: AudioInfo, store: MediaStore, notes: list[str]) -> None:
     """Fill the empty fields of a new episode from the file's tags.
 
     The upload view pre-sets the title to the file name's stem (a title is
@@ -76,7 +83,7 @@ def fill_from_tags(episode: Episode, info: AudioInfo, store: MediaStore) -> None
             for chapter in info.chapters
         ]
     if info.cover is not None and not episode.artwork_path:
-        episode.artwork_path = save_cover(episode, info.cover, store)
+        episode.artwork_path = save_cover(episode, info.cover, store, notes)
 
 
 def _title_is_placeholder(episode: Episode) -> bool:
@@ -95,14 +102,21 @@ def _first_paragraph(text: str, limit: int = 500) -> str:
     return first if len(first) <= limit else first[: limit - 1].rstrip() + "…"
 
 
-def save_cover(episode: Episode, cover: Cover, store: MediaStore) -> str | None:
-    """Store embedded cover art as the episode's artwork; None if it is not JPEG/PNG."""
+def save_cover(episode: Episode, cover: Cover, store: MediaStore, notes: list[str]) -> str | None:
+    """Store embedded cover art as the episode's artwork, if directories would take it.
+
+    The feed publishes an episode's artwork as its ``itunes:image``, and
+    Apple Podcasts and Spotify refuse images outside their rules; cover art
+    that breaks them is not used (the show's artwork stands in) and the
+    reasons go to ``notes``.
+    """
+    problems = cover_problems(cover)
     extension = COVER_EXTENSIONS.get(cover.mime)
-    if extension is None:
-        log.info("episode %s: cover art %s not kept (not JPEG or PNG)", episode.id, cover.mime)
+    if problems or extension is None:
+        for problem in problems or [f"de omslagafbeelding is {cover.mime}, geen JPEG of PNG"]:
+            notes.append(f"omslag uit het bestand niet gebruikt: {problem}")
+            log.info("episode %s: cover art not used: %s", episode.id, problem)
         return None
-    for problem in cover_problems(cover):
-        log.info("episode %s: cover art: %s", episode.id, problem)
     digest = hashlib.sha256(cover.data).hexdigest()[:12]
     return store.save_bytes(cover.data, f"{episode.id}-cover-{digest}{extension}")
 
@@ -270,11 +284,12 @@ def import_audio(path: Path, store: MediaStore | None = None) -> Outcome:
         db.session.add(episode)
     previous_artwork = episode.artwork_path
     written: list[str] = []
+    notes: list[str] = []
     old_audio = None
     try:
         db.session.flush()  # the id goes into the file name
         with path.open("rb") as stream:
-            old_audio = attach_audio(episode, stream, store)
+            old_audio = attach_audio(episode, stream, store, notes)
         written = new_files(episode, previous_artwork)
         _apply_sidecar(episode, values)
         if transcript:
@@ -295,7 +310,7 @@ def import_audio(path: Path, store: MediaStore | None = None) -> Outcome:
     if old_audio and old_audio != episode.audio_path:
         _remove(store, [old_audio])
     after_save(episode)
-    return Outcome(path, True, _summary(episode, created))
+    return Outcome(path, True, _summary(episode, created, notes))
 
 
 def _sha256(path: Path) -> str:
@@ -320,24 +335,12 @@ def _remove(store: MediaStore, names: list[str]) -> None:
             log.exception("could not remove %s", name)
 
 
-def _summary(episode: Episode, created: bool) -> str:
+def _summary(episode: Episode, created: bool, notes: list[str]) -> str:
     minutes, seconds = divmod(round(episode.duration or 0), 60)
     state = "gepubliceerd" if episode.status == "published" else "concept"
     verb = "nieuwe aflevering" if created else "audio vervangen van"
     parts = [
         f"{verb} /podcast/{episode.slug} ({episode.audio_mime}, {minutes}:{seconds:02d}, {state})"
     ]
-    parts += [f"let op: {problem}" for problem in artwork_problems(episode)]
+    parts += [f"let op: {note}" for note in notes]
     return "; ".join(parts)
-
-
-def artwork_problems(episode: Episode, store: MediaStore | None = None) -> list[str]:
-    """Why the episode's artwork does not meet podcast-directory rules (Dutch)."""
-    if not episode.artwork_path:
-        return []
-    store = store or media_store()
-    try:
-        data = store.path(episode.artwork_path).read_bytes()
-    except OSError:
-        return ["de omslagafbeelding ontbreekt in de mediamap"]
-    return cover_problems(Cover(data, ""))

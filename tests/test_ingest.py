@@ -66,18 +66,29 @@ def test_the_stem_title_is_replaced_but_a_real_title_is_kept(show):
     assert (titled.title, titled.summary) == ("Eigen titel", "Eigen samenvatting")
 
 
-@pytest.mark.parametrize(
-    ("fixture", "cover_suffix"),
-    [("cover-chapters.m4a", ".png"), ("picture.flac", ".png"), ("vorbis.ogg", None)],
-)
-def test_every_format_fills_the_same_fields(show, fixture, cover_suffix):
+@pytest.mark.parametrize("fixture", ["cover-chapters.m4a", "picture.flac", "vorbis.ogg"])
+def test_every_format_fills_the_same_fields(show, fixture):
     episode = new_episode(show)
     attach(episode, fixture)
     assert (episode.title, episode.number) == ("Testaflevering", 7)
-    if cover_suffix:
-        assert episode.artwork_path.endswith(cover_suffix)
-    else:
-        assert episode.artwork_path is None
+    assert episode.summary == "Shownotes van de testaflevering."
+
+
+@pytest.mark.parametrize(
+    ("fixture", "note"),
+    [
+        ("cover-chapters.m4a", "niet vierkant (300×200 px)"),
+        ("picture.flac", "64×64 px; podcastgidsen vragen 1400 tot 3000 px"),
+    ],
+)
+def test_cover_art_that_directories_refuse_is_not_used(app, show, fixture, note):
+    """The feed would publish it as itunes:image; the show's artwork stands in."""
+    episode = new_episode(show)
+    notes: list[str] = []
+    attach_audio(episode, io.BytesIO((AUDIO / fixture).read_bytes()), notes=notes)
+    assert episode.artwork_path is None
+    assert media(app) == [episode.audio_path]
+    assert any(note in line and "niet gebruikt" in line for line in notes)
 
 
 def test_replacing_keeps_what_the_editor_made(app, show):
@@ -193,7 +204,9 @@ def test_import_reports_cover_art_that_directories_refuse(runner, show, tmp_path
     copy(tmp_path, "cover-chapters.m4a")
     result = runner.invoke(args=["import", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    assert "let op: de omslagafbeelding is niet vierkant (300×200 px)" in result.output
+    assert "let op: omslag uit het bestand niet gebruikt: de omslagafbeelding is niet vierkant" in (
+        result.output
+    )
 
 
 @pytest.mark.parametrize(
