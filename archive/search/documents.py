@@ -138,12 +138,12 @@ def passages(cues: list[Any], seconds: float = PASSAGE_SECONDS) -> list[Passage]
     start: float | None = None
     words: list[str] = []
     for cue in cues:
+        if start is not None and cue.start - start >= seconds:  # a long pause, or full
+            groups.append(Passage(start, " ".join(words)))
+            start, words = None, []
         if start is None:
             start = cue.start
         words.append(cue.text)
-        if cue.end - start >= seconds:
-            groups.append(Passage(start, " ".join(words)))
-            start, words = None, []
     if start is not None and words:
         groups.append(Passage(start, " ".join(words)))
     return groups

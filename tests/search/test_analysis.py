@@ -66,3 +66,18 @@ def test_analysis_keeps_positions_for_highlighting() -> None:
     tokens = [(t.text, text[t.startchar : t.endchar]) for t in dutch_analyzer()(text, chars=True)]
     assert ("kind", "kinderen") in tokens
     assert ("pest", "gepest") in tokens
+
+
+def _cue(start: float, end: float, text: str):
+    from archive.text import Cue
+
+    return Cue(start, end, text)
+
+
+def test_passages_group_about_thirty_seconds_and_break_at_pauses() -> None:
+    from archive.search.documents import passages
+
+    cues = [_cue(n * 5, n * 5 + 5, f"zin {n}") for n in range(12)] + [_cue(754, 760, "later")]
+    groups = passages(cues)
+    assert [group.start for group in groups] == [0, 30, 754]
+    assert groups[0].text.startswith("zin 0") and groups[-1].text == "later"
