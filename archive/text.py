@@ -10,6 +10,7 @@ Dutch message for editors.
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 
 import nh3
@@ -59,6 +60,10 @@ class TranscriptError(ArchiveError):
     status_code = 422
 
 
+#: A cue timing line: ``00:01.000 --> 00:03.500`` (hours optional; SRT uses a comma).
+_TIMING = re.compile(r"^\s*(?:\d+:)?\d{2}:\d{2}[.,]\d{3}\s+-->\s+(?:\d+:)?\d{2}:\d{2}[.,]\d{3}")
+
+
 @dataclass(frozen=True)
 class Cue:
     start: float
@@ -78,10 +83,17 @@ def parse_transcript(source: str, format: str = "vtt") -> list[Cue]:
     """
     if format not in {"vtt", "srt"}:
         raise TranscriptError("Onbekend ondertitelformaat; gebruik WebVTT of SRT.", format)
+    name = "WebVTT" if format == "vtt" else "SRT"
+    for number, line in enumerate(source.splitlines(), start=1):
+        # webvtt-py skips a block whose timing line it cannot read; an editor must hear of it.
+        if "-->" in line and not _TIMING.match(line):
+            raise TranscriptError(
+                f"Dit is geen geldig {name}-bestand: regel {number} heeft geen geldige tijden.",
+                f"bad timing line {number}: {line!r}",
+            )
     try:
         parsed = webvtt.from_buffer(io.StringIO(source.lstrip("\ufeff")), format=format)
     except (MalformedFileError, ValueError, IndexError) as exc:
-        name = "WebVTT" if format == "vtt" else "SRT"
         raise TranscriptError(f"Dit is geen geldig {name}-bestand.", repr(exc)) from exc
     cues = [
         Cue(_seconds(caption.start_time), _seconds(caption.end_time), caption.text.strip())

@@ -77,11 +77,12 @@ def hms(seconds: float | None) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
-@bp.context_processor
-def editorial_labels() -> dict:
+@bp.app_template_filter("action_label")
+def action_label(action: str) -> str:
+    """The Dutch label of an audit action (a filter, so imported macros see it too)."""
     from ...editorial import ACTIONS
 
-    return {"actions": ACTIONS}
+    return ACTIONS.get(action, action)
 
 
 from . import accounts, episodes, session, stories  # noqa: E402, F401  (routes register on bp)

@@ -28,6 +28,7 @@ from wtforms.validators import (
     NumberRange,
     Optional,
     Regexp,
+    StopValidation,
     ValidationError,
 )
 
@@ -96,22 +97,34 @@ class EditorAccountForm(Form):
     submit = SubmitField("Opslaan")
 
 
+def _needed_to_schedule(form, field) -> None:  # type: ignore[no-untyped-def]
+    """Like ``Optional``, except that scheduling needs the date.
+
+    A validator in the chain, not an inline ``validate_scheduled_at``:
+    ``Optional`` would stop the chain before an inline validator runs.
+    """
+    if field.raw_data and field.raw_data[0].strip():
+        return
+    if form.publication.data == "schedule":
+        raise StopValidation("Kies een datum en tijd om in te plannen.")
+    field.errors[:] = []
+    raise StopValidation()
+
+
 class PublicationMixin:
     """Status and schedule, shared by stories and episodes."""
 
     publication = RadioField("Publicatie", choices=options(PUBLICATION_CHOICES), default="draft")
     scheduled_at = DateTimeLocalField(
-        "Datum en tijd (Nederlandse tijd)", format=DATETIME_FORMAT, validators=[Optional()]
+        "Datum en tijd (Nederlandse tijd)",
+        format=DATETIME_FORMAT,
+        validators=[_needed_to_schedule],
     )
     embargo_until = DateTimeLocalField(
         "Embargo: niet online vóór (Nederlandse tijd)",
         format=DATETIME_FORMAT,
         validators=[Optional()],
     )
-
-    def validate_scheduled_at(self, field) -> None:  # type: ignore[no-untyped-def]
-        if self.publication.data == "schedule" and field.data is None:  # type: ignore[attr-defined]
-            raise ValidationError("Kies een datum en tijd om in te plannen.")
 
 
 SLUG_HELP = "Alleen kleine letters, cijfers en streepjes; leeg laten om uit de titel te maken."
