@@ -160,8 +160,13 @@ def max_upload_mb() -> int:
     return int(current_app.config["MAX_UPLOAD_MB"])
 
 
-def attach_new_audio(episode: Episode, stream) -> None:  # type: ignore[no-untyped-def]
-    """Store the first audio of a new (flushed) episode and fill it from the file's tags."""
+def attach_new_audio(episode: Episode, stream) -> list[str]:  # type: ignore[no-untyped-def]
+    """Store the first audio of a new (flushed) episode and fill it from the file's tags.
+
+    Returns remarks for the editor (Dutch), e.g. why embedded cover art was not used.
+    """
     from .ingest import attach_audio
 
-    attach_audio(episode, stream)
+    notes: list[str] = []
+    attach_audio(episode, stream, notes=notes)
+    return notes

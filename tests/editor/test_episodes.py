@@ -75,6 +75,9 @@ def test_upload_creates_a_draft_filled_from_the_file(editor_client, show, app):
     assert 'value="Signalen zien in de klas"' in page
     assert "0:42" in page or "0:43" in page  # the duration is shown
     assert "geen transcript" in page
+    # The demo's embedded cover is 300 px: too small for directories, and the editor is told.
+    assert "omslag uit het bestand niet gebruikt" in page
+    assert episode.artwork_path is None
 
 
 @pytest.mark.parametrize(

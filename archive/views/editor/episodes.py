@@ -57,7 +57,7 @@ def episode_upload() -> Response | tuple[str, int]:
         db.session.add(episode)
         try:
             db.session.flush()  # the id goes into the file name
-            editorial.attach_new_audio(episode, upload.stream)
+            notes = editorial.attach_new_audio(episode, upload.stream)
             episode.slug = suggest_slug(Episode, episode.title, episode.id)
             editorial.save(episode, current_user, "created", upload.filename or "")
         except (AudioError, UploadTooLarge) as error:
@@ -65,6 +65,8 @@ def episode_upload() -> Response | tuple[str, int]:
             form.audio.errors.append(error.message)
             return render_template("beheer/upload.html", form=form), error.status_code
         flash("Audio ontvangen. Controleer de gegevens en publiceer.")
+        for note in notes:
+            flash(note, "warning")
         return redirect(url_for("editor.episode", episode_id=episode.id))
     status = 422 if form.is_submitted() else 200
     return render_template("beheer/upload.html", form=form), status
