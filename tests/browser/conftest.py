@@ -16,12 +16,14 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from conftest import make_config  # tests/conftest.py (pytest puts tests/ on sys.path)
+from flask import Flask
 from werkzeug.serving import make_server
 
 from archive import create_app, database
@@ -64,23 +66,49 @@ def _require_tools() -> None:
         pytest.fail(f"browser tests need {', '.join(missing)} (CI=true)")
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The app with the demo content, served on 127.0.0.1; yields its base URL."""
-    _require_tools()
-    app = create_app(make_config(tmp_path_factory.mktemp("live")))
+def _demo_app(folder: Path) -> Flask:
+    """A new app on ``folder`` with the demo content loaded through ``load-demo``."""
+    app = create_app(make_config(folder))
     with app.app_context():
         database.upgrade()
     result = app.test_cli_runner().invoke(args=["load-demo"])
     assert result.exit_code == 0, result.output
+    return app
+
+
+@contextmanager
+def _serving(app: Flask) -> Iterator[str]:
+    """Serve ``app`` on 127.0.0.1 (a random port) in a thread; yields its base URL."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
-    with app.app_context():
-        db.engine.dispose()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+        with app.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app with the demo content, served on 127.0.0.1; yields its base URL.
+
+    Shared by the tests that only read; a test that changes content uses ``live_app``.
+    """
+    _require_tools()
+    with _serving(_demo_app(tmp_path_factory.mktemp("live"))) as url:
+        yield url
+
+
+@pytest.fixture
+def live_app(tmp_path: Path) -> Iterator[tuple[Flask, str]]:
+    """A demo app of the test's own, served on 127.0.0.1: ``(app, base URL)``."""
+    _require_tools()
+    app = _demo_app(tmp_path)
+    with _serving(app) as url:
+        yield app, url
 
 
 @pytest.fixture(scope="session")
