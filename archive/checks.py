@@ -11,16 +11,14 @@ an editor must upload it again.
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 from sqlalchemy import select
 
 from .models import Episode, Show, Story, db
-from .storage import TEMP_PREFIX, media_store
+from .storage import TEMP_PREFIX, file_sha256, media_store
 
 #: Temp files younger than this may belong to an upload in progress.
 TEMP_GRACE_SECONDS = 6 * 3600
@@ -35,14 +33,6 @@ class Finding:
     def __str__(self) -> str:
         mark = " (hersteld)" if self.repaired else ""
         return f"{self.problem}: {self.subject}{mark}"
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(1024 * 1024):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def check_media(deep: bool = False, repair: bool = False) -> list[Finding]:
@@ -62,7 +52,7 @@ def check_media(deep: bool = False, repair: bool = False) -> list[Finding]:
             findings.append(Finding("audiobestand ontbreekt", label))
         elif path.stat().st_size != episode.audio_size:
             findings.append(Finding("audiobestand heeft een andere grootte", label))
-        elif deep and _sha256(path) != episode.audio_sha256:
+        elif deep and file_sha256(path) != episode.audio_sha256:
             findings.append(Finding("audiobestand heeft andere inhoud", label))
     for show in db.session.scalars(select(Show)):
         if show.artwork_path:

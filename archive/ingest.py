@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from .audio import AudioError, AudioInfo, Cover, cover_problems
 from .models import Episode, Show, db, get_or_create_tags, suggest_slug
-from .storage import MediaStore, UploadTooLarge, media_store
+from .storage import MediaStore, UploadTooLarge, file_sha256, media_store
 
 if TYPE_CHECKING:
     from .importer import Outcome
@@ -265,7 +265,7 @@ def import_audio(path: Path, store: MediaStore | None = None) -> Outcome:
 
     values = read_sidecar(path)
     transcript = _transcript(path)
-    digest = _sha256(path)
+    digest = file_sha256(path)
     duplicate = db.session.scalar(select(Episode).where(Episode.audio_sha256 == digest))
     if duplicate is not None and duplicate.slug != values.get("slug", duplicate.slug):
         raise ImportRefused(f"deze audio is al aflevering /podcast/{duplicate.slug}")
@@ -311,14 +311,6 @@ def import_audio(path: Path, store: MediaStore | None = None) -> Outcome:
         _remove(store, [old_audio])
     after_save(episode)
     return Outcome(path, True, _summary(episode, created, notes))
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(1024 * 1024):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _record(episode: Episode, action: str, detail: str) -> None:

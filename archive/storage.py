@@ -139,6 +139,15 @@ class MediaStore:
             self.path(name).unlink(missing_ok=True)
 
 
+def file_sha256(path: Path) -> str:
+    """The sha256 of a file's content, read in chunks (never whole in memory)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(CHUNK_SIZE):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
 def media_store() -> MediaStore:
     """The current app's media store."""
     from flask import current_app
