@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import request
+from flask import flash, redirect, render_template, request
+from flask_login import current_user
 from sqlalchemy import or_, select
+from werkzeug.wrappers import Response
 
 from ... import editorial
 from ...models import (
@@ -108,3 +110,32 @@ def filtered_list(model: type[Item]):  # type: ignore[no-untyped-def]
 def has_errors(form) -> bool:  # type: ignore[no-untyped-def]
     """Errors from validation or added afterwards (slug taken, embargo ...)."""
     return bool(form.form_errors) or any(field.errors for field in form)
+
+
+def withdraw_page(item: Item, back_url: str) -> Response | tuple[str, int]:
+    """Ask for the reason, then take ``item`` offline at once (site, feed, search)."""
+    from .forms import WithdrawForm
+
+    form = WithdrawForm()
+    if form.validate_on_submit():
+        reason = form.reason.data or ""
+        if form.on_request.data:
+            reason = f"Op verzoek van de verteller: {reason}"
+        editorial.withdraw(item, current_user, reason)
+        flash(f"'{item.title}' is offline gehaald.")
+        return redirect(back_url)
+    status = 422 if form.is_submitted() else 200
+    return render_template("beheer/withdraw.html", form=form, item=item), status
+
+
+def delete_page(item: Item, done: str, list_url: str) -> Response | tuple[str, int]:
+    """Ask for confirmation, then delete ``item`` (and, for an episode, its files)."""
+    from .forms import ConfirmForm
+
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        editorial.delete(item, current_user)
+        flash(done)
+        return redirect(list_url)
+    status = 422 if form.is_submitted() else 200
+    return render_template("beheer/delete.html", form=form, item=item), status

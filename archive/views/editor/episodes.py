@@ -19,11 +19,13 @@ from .common import (
     apply_content,
     campaign_choices,
     commit_with_publication,
+    delete_page,
     fill_form_from,
     filtered_list,
     has_errors,
+    withdraw_page,
 )
-from .forms import ConfirmForm, EpisodeForm, UploadForm, WithdrawForm, format_chapters
+from .forms import EpisodeForm, UploadForm, format_chapters
 
 
 def get_episode(episode_id: int) -> Episode:
@@ -191,27 +193,11 @@ def episode_audio_preview(episode_id: int) -> Response:
 
 @bp.route("/afleveringen/<int:episode_id>/offline", methods=["GET", "POST"])
 def episode_withdraw(episode_id: int) -> Response | tuple[str, int]:
-    item = get_episode(episode_id)
-    form = WithdrawForm()
-    if form.validate_on_submit():
-        reason = form.reason.data or ""
-        if form.on_request.data:
-            reason = f"Op verzoek van de verteller: {reason}"
-        editorial.withdraw(item, current_user, reason)
-        flash(f"'{item.title}' is offline gehaald.")
-        return redirect(url_for("editor.episode", episode_id=item.id))
-    status = 422 if form.is_submitted() else 200
-    return render_template("beheer/withdraw.html", form=form, item=item), status
+    return withdraw_page(get_episode(episode_id), url_for("editor.episode", episode_id=episode_id))
 
 
 @bp.route("/afleveringen/<int:episode_id>/verwijderen", methods=["GET", "POST"])
 def episode_delete(episode_id: int) -> Response | tuple[str, int]:
     item = get_episode(episode_id)
-    form = ConfirmForm()
-    if form.validate_on_submit():
-        title = item.title
-        editorial.delete(item, current_user)
-        flash(f"Aflevering '{title}' is verwijderd, met het audiobestand.")
-        return redirect(url_for("editor.episodes"))
-    status = 422 if form.is_submitted() else 200
-    return render_template("beheer/delete.html", form=form, item=item), status
+    done = f"Aflevering '{item.title}' is verwijderd, met het audiobestand."
+    return delete_page(item, done, url_for("editor.episodes"))

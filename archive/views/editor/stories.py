@@ -15,11 +15,13 @@ from .common import (
     apply_content,
     campaign_choices,
     commit_with_publication,
+    delete_page,
     fill_form_from,
     filtered_list,
     has_errors,
+    withdraw_page,
 )
-from .forms import ConfirmForm, StoryForm, WithdrawForm, options
+from .forms import StoryForm, options
 
 
 def get_story(story_id: int) -> Story:
@@ -95,27 +97,10 @@ def story_preview(story_id: int) -> str:
 
 @bp.route("/verhalen/<int:story_id>/offline", methods=["GET", "POST"])
 def story_withdraw(story_id: int) -> Response | tuple[str, int]:
-    story = get_story(story_id)
-    form = WithdrawForm()
-    if form.validate_on_submit():
-        reason = form.reason.data or ""
-        if form.on_request.data:
-            reason = f"Op verzoek van de verteller: {reason}"
-        editorial.withdraw(story, current_user, reason)
-        flash(f"'{story.title}' is offline gehaald.")
-        return redirect(url_for("editor.story", story_id=story.id))
-    status = 422 if form.is_submitted() else 200
-    return render_template("beheer/withdraw.html", form=form, item=story), status
+    return withdraw_page(get_story(story_id), url_for("editor.story", story_id=story_id))
 
 
 @bp.route("/verhalen/<int:story_id>/verwijderen", methods=["GET", "POST"])
 def story_delete(story_id: int) -> Response | tuple[str, int]:
     story = get_story(story_id)
-    form = ConfirmForm()
-    if form.validate_on_submit():
-        title = story.title
-        editorial.delete(story, current_user)
-        flash(f"Verhaal '{title}' is verwijderd.")
-        return redirect(url_for("editor.stories"))
-    status = 422 if form.is_submitted() else 200
-    return render_template("beheer/delete.html", form=form, item=story), status
+    return delete_page(story, f"Verhaal '{story.title}' is verwijderd.", url_for("editor.stories"))
