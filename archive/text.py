@@ -9,6 +9,7 @@ Dutch message for editors.
 
 from __future__ import annotations
 
+import html
 import io
 import re
 from dataclasses import dataclass
@@ -50,8 +51,12 @@ def render_markdown(source: str) -> Markup:
 
 
 def plain_text(source: str) -> str:
-    """Markdown without markup (for summaries, feeds' plain fields and search)."""
-    return nh3.clean(_markdown.render(source or ""), tags=set()).strip()
+    """Markdown without markup, as text (for search, calendars and plain fields).
+
+    nh3 answers with HTML (``<`` as ``&lt;``); the entities are decoded so
+    that whoever shows or stores the text escapes it exactly once.
+    """
+    return html.unescape(nh3.clean(_markdown.render(source or ""), tags=set())).strip()
 
 
 class TranscriptError(ArchiveError):

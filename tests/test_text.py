@@ -10,6 +10,7 @@ from archive.text import (
     cues_to_srt,
     cues_to_vtt,
     parse_transcript,
+    plain_text,
     transcript_text,
 )
 
@@ -76,3 +77,16 @@ def test_any_text_gives_cues_or_a_transcript_error(source, kind):
         assert error.message
     else:
         assert cues and all(cue.end >= cue.start for cue in cues)
+
+
+@pytest.mark.parametrize(
+    ("source", "text"),
+    [
+        ("**Vet** en _schuin_", "Vet en schuin"),
+        ("5 < 6 & 7 > 3", "5 < 6 & 7 > 3"),
+        ("Een <script>alert(1)</script> tag", "Een <script>alert(1)</script> tag"),  # text
+        ("[link](https://example.org)", "link"),
+    ],
+)
+def test_plain_text_is_text_not_html(source, text):
+    assert plain_text(source) == text

@@ -28,6 +28,8 @@ from whoosh.searching import Searcher
 from ..errors import ArchiveError
 from .analysis import STOP_WORDS, fold_accents, terms
 from .documents import FACET_FIELDS, SEARCH_FIELDS
+from .excerpts import best_windows
+from .facets import ColumnFacet
 from .store import IndexStore
 
 #: Longer queries are cut (at a word boundary) before parsing.
@@ -284,10 +286,19 @@ _FRAGMENTER = highlight.ContextFragmenter(maxchars=240, surround=60)
 _WHOLE = highlight.WholeFragmenter()
 
 
-def _highlight(hit: Any, fieldname: str, whole: bool = False, text: str | None = None) -> str:
+def _highlight(
+    hit: Any, fieldname: str, whole: bool = False, text: str | None = None, top: int = 2
+) -> str:
     results = hit.results
     results.fragmenter = _WHOLE if whole else _FRAGMENTER
-    return hit.highlights(fieldname, text=text, top=2)
+    return hit.highlights(fieldname, text=text, top=top)
+
+
+def _text_excerpt(hit: Any, text: str) -> str:
+    """Highlighted fragments from the densest stretches of a long text (see excerpts)."""
+    matched = {term.decode("utf-8") for name, term in hit.matched_terms() if name == "text"}
+    parts = [_highlight(hit, "text", text=window, top=1) for window in best_windows(text, matched)]
+    return " … ".join(part for part in parts if part)
 
 
 def _excerpt(text: str, limit: int = 240) -> Markup:
@@ -298,7 +309,7 @@ def _excerpt(text: str, limit: int = 240) -> Markup:
 
 def _facet_definitions() -> dict[str, sorting.FacetType]:
     return {
-        name: sorting.FieldFacet(name, allow_overlap=name == "tags", maptype=sorting.Count)
+        name: ColumnFacet(name, allow_overlap=name == "tags", maptype=sorting.Count)
         for name in FACET_FIELDS
     }
 
@@ -346,7 +357,7 @@ def _make_hit(hit: Any, passage: tuple[float, str] | None) -> Hit:
         excerpt = passage[1]
     if not excerpt:
         text = f"{stored.get('summary', '')}\n\n{stored.get('body', '')}"
-        excerpt = _highlight(hit, "text", text=text)
+        excerpt = _text_excerpt(hit, text)
     if not excerpt:
         excerpt = _excerpt(stored.get("summary") or stored.get("body") or "")
     published = stored.get("published")

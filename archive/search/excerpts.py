@@ -1,0 +1,61 @@
+"""Where in a long text a hit's highlighted excerpt should come from.
+
+Whoosh's highlighter runs the whole analyzer over the entire stored text of
+every hit on the page (a story of 800 words is 800 tokens through the
+pipeline), which was half of a query's time. Here a plain regular expression
+and the cached word normaliser find where the matched terms are, and only the
+densest stretches of text go to the highlighter: the same marks, a fraction
+of the work.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+
+from .analysis import MAX_WORD_LENGTH, STOP_WORDS, normalize_word
+
+_WORD = re.compile(r"\w+")
+#: Characters of text after the first match of a window, and before it.
+WINDOW = 320
+LEAD = 80
+
+
+def match_positions(text: str, terms: set[str]) -> list[int]:
+    """Offsets of the words of ``text`` whose index term is in ``terms``."""
+    positions = []
+    for match in _WORD.finditer(text):
+        word = match.group().lower()
+        if len(word) < 2 or len(word) > MAX_WORD_LENGTH or word in STOP_WORDS:
+            continue
+        if normalize_word(word) in terms:
+            positions.append(match.start())
+    return positions
+
+
+def best_windows(text: str, terms: set[str], count: int = 2) -> list[str]:
+    """Up to ``count`` stretches of ``text`` with the most matches, in text order."""
+    remaining = match_positions(text, terms)
+    chosen: list[int] = []
+    while remaining and len(chosen) < count:
+        densest = max(
+            range(len(remaining)),
+            key=lambda i: (bisect_left(remaining, remaining[i] + WINDOW) - i, -remaining[i]),
+        )
+        start = remaining[densest]
+        chosen.append(start)
+        remaining = [p for p in remaining if not start - LEAD <= p < start + WINDOW]
+    return [_cut(text, start) for start in sorted(chosen)]
+
+
+def _cut(text: str, first_match: int) -> str:
+    """The window around ``first_match``, widened to whole words."""
+    start = max(0, first_match - LEAD)
+    if start:
+        space = text.find(" ", start, first_match)
+        start = space + 1 if space != -1 else first_match
+    end = first_match + WINDOW
+    if end < len(text):
+        space = text.find(" ", end)
+        end = space if space != -1 else len(text)
+    return text[start:end]
