@@ -22,15 +22,24 @@ LEAD = 80
 
 
 def match_positions(text: str, terms: set[str]) -> list[int]:
-    """Offsets of the words of ``text`` whose index term is in ``terms``."""
-    positions = []
-    for match in _WORD.finditer(text):
-        word = match.group().lower()
-        if len(word) < 2 or len(word) > MAX_WORD_LENGTH or word in STOP_WORDS:
-            continue
-        if normalize_word(word) in terms:
-            positions.append(match.start())
-    return positions
+    """Offsets of the words of ``text`` whose index term is in ``terms``.
+
+    Each distinct word is normalised once; the matching words are then found
+    by one regular expression (the loops run in C, not per word in Python).
+    """
+    words = set(_WORD.findall(text.lower()))
+    matching = {
+        word
+        for word in words
+        if 2 <= len(word) <= MAX_WORD_LENGTH
+        and word not in STOP_WORDS
+        and normalize_word(word) in terms
+    }
+    if not matching:
+        return []
+    alternatives = "|".join(re.escape(word) for word in sorted(matching, key=len, reverse=True))
+    pattern = re.compile(rf"\b(?:{alternatives})\b", re.IGNORECASE)
+    return [match.start() for match in pattern.finditer(text)]
 
 
 def best_windows(text: str, terms: set[str], count: int = 2) -> list[str]:

@@ -12,6 +12,7 @@ import math
 import os
 import re
 import unicodedata
+import weakref
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -20,6 +21,7 @@ from typing import Any
 from markupsafe import Markup, escape
 from whoosh import highlight, sorting
 from whoosh import index as whoosh_index
+from whoosh.idsets import BitSet
 from whoosh.qparser import MultifieldParser, QueryParser, plugins
 from whoosh.qparser.syntax import AndGroup
 from whoosh.query import And, DateRange, Not, Or, Query, Term
@@ -383,12 +385,42 @@ def _filter_query(filters: dict[str, str], now: datetime) -> Query:
     return And(clauses)
 
 
+#: Searcher -> filters -> (documents, computed for, valid until): the public (and
+#: filtered) documents, found once per searcher and reused until the next
+#: scheduled item's moment. Searchers are per thread, so no lock is needed.
+_FILTERS: weakref.WeakKeyDictionary[Searcher, dict[tuple[tuple[str, str], ...], tuple]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _filter_docs(searcher: Searcher, filters: dict[str, str], now: datetime) -> Any:
+    """The document set of :func:`_filter_query`, cached while it cannot change."""
+    moment = now.astimezone(UTC).replace(tzinfo=None)
+    per_searcher = _FILTERS.setdefault(searcher, {})
+    key = tuple(sorted(filters.items()))
+    cached = per_searcher.get(key)
+    if cached is not None and cached[1] <= moment and (cached[2] is None or moment < cached[2]):
+        return cached[0]
+    docs = BitSet(
+        searcher.docs_for_query(_filter_query(filters, now)), size=searcher.doc_count_all()
+    )
+    upcoming = searcher.search(
+        DateRange("published", moment, None, startexcl=True),
+        limit=1,
+        sortedby="published",
+        scored=False,
+    )
+    valid_until = upcoming[0]["published"] if upcoming.scored_length() else None
+    per_searcher[key] = (docs, moment, valid_until)
+    return docs
+
+
 def _finds_something(searcher: Searcher, word: str) -> bool:
     """Does the analysed word occur in any searched field (``pesten`` finds ``gepest``)?"""
     return any(searcher.doc_frequency(name, term) for term in terms(word) for name in SEARCH_FIELDS)
 
 
-def _suggest(searcher: Searcher, text: str, total: int, filters: Query) -> str | None:
+def _suggest(searcher: Searcher, text: str, total: int, filters: Any) -> str | None:
     """A corrected query that finds more than ``total`` hits, or None."""
     corrector = searcher.corrector("spell")
     changed = False
@@ -462,7 +494,10 @@ def _run(store: IndexStore, cleaned: str, results: SearchResults) -> SearchResul
     if _positive_terms(parsed) == 0:
         results.messages.append(_why_nothing(cleaned))
         return results
-    filter_query = _filter_query(active, results.now or now)
+    filter_query = _filter_docs(searcher, active, results.now or now)
+    if not filter_query:
+        # Nothing public (with these filters). Whoosh would read an empty filter as none.
+        return results
     found = searcher.search(
         parsed,
         limit=results.page * page_size,

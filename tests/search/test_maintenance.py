@@ -58,6 +58,19 @@ def test_scheduled_item_appears_when_its_time_comes(editor, index_dir) -> None:
     assert slugs(later) == ["later"]
 
 
+def test_the_public_filter_is_never_reused_for_another_moment(editor, index_dir) -> None:
+    from datetime import timedelta
+
+    from archive.models import utcnow
+
+    story = Story(slug="straks", title="Straks", body="jeugdzorg")
+    editorial.save(story, editor, "created")
+    editorial.publish(story, editor, at=utcnow() + timedelta(hours=2))
+    for hours, expected in [(3, ["straks"]), (0, []), (1, []), (2.5, ["straks"]), (0, [])]:
+        moment = utcnow() + timedelta(hours=hours)
+        assert slugs(search.query(index_dir, "jeugdzorg", now=moment)) == expected, hours
+
+
 def test_a_failed_index_update_marks_the_item_and_the_request_succeeds(
     editor, index_dir, monkeypatch, runner
 ) -> None:
