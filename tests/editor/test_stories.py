@@ -115,16 +115,18 @@ def test_edit_keeps_the_original_publication_date(editor_client, make_story):
     story = make_story("bestaand", title="Oude titel")
     first = story.published_at
     url = f"/beheer/verhalen/{story.id}"
-    post_form(editor_client, url, story_data(title="Nieuwe titel", slug="bestaand",
-                                             publication="now"))
+    post_form(
+        editor_client, url, story_data(title="Nieuwe titel", slug="bestaand", publication="now")
+    )
     db.session.expire_all()
     story = db.session.get(Story, story.id)
     assert story.title == "Nieuwe titel"
     assert story.published_at == first
 
 
-def test_withdraw_takes_the_story_offline_with_reason_for_editors(editor_client, client,
-                                                                   make_story):
+def test_withdraw_takes_the_story_offline_with_reason_for_editors(
+    editor_client, client, make_story
+):
     story = make_story("intrekken", title="Intrekken")
     response = post_form(
         editor_client,
@@ -141,8 +143,9 @@ def test_withdraw_takes_the_story_offline_with_reason_for_editors(editor_client,
     ).get_data(as_text=True)
 
 
-def test_delete_needs_confirmation_and_never_touches_episodes(editor_client, make_story,
-                                                              make_episode):
+def test_delete_needs_confirmation_and_never_touches_episodes(
+    editor_client, make_story, make_episode
+):
     episode = make_episode("blijft")
     story = make_story("weg", related_episodes=[episode])
     url = f"/beheer/verhalen/{story.id}/verwijderen"
