@@ -230,3 +230,19 @@ def test_editors_can_listen_to_a_draft_but_the_public_cannot(editor_client, clie
     ) as own:
         assert own.status_code == 206 and len(own.data) == 10
     assert client.get(f"/media/{episode.audio_path}").status_code == 404
+
+
+def test_embedded_cover_is_kept_and_shown_to_editors_only_while_a_draft(
+    editor_client, client, show, app
+):
+    cover_mp3 = ROOT / "tests" / "fixtures" / "audio" / "cover-chapters.mp3"
+    response = upload(editor_client, cover_mp3, "met-omslag.mp3")
+    assert response.status_code == 302
+    episode = only_episode()
+    assert episode.artwork_path and episode.artwork_path in media_files(app)
+    page = editor_client.get(response.headers["Location"]).get_data(as_text=True)
+    preview_url = f"/beheer/afleveringen/{episode.id}/omslag"
+    assert f'src="{preview_url}"' in page
+    with editor_client.get(preview_url) as cover:
+        assert cover.status_code == 200 and cover.mimetype == "image/jpeg"
+    assert client.get(f"/afbeeldingen/{episode.artwork_path}").status_code == 404

@@ -177,6 +177,18 @@ def episode_preview(episode_id: int) -> str:
     return render_episode(get_episode(episode_id), preview=True)
 
 
+@bp.get("/afleveringen/<int:episode_id>/omslag")
+def episode_artwork_preview(episode_id: int) -> Response:
+    """The episode's own cover art, also for a draft (the public URL refuses drafts)."""
+    from flask import send_from_directory
+
+    item = get_episode(episode_id)
+    if not item.artwork_path:
+        abort(404)
+    store = media_store()
+    return send_from_directory(store.root, store.path(item.artwork_path).name, conditional=True)
+
+
 @bp.get("/afleveringen/<int:episode_id>/audio")
 def episode_audio_preview(episode_id: int) -> Response:
     """Editors can listen to a draft's audio (the public media URL refuses drafts)."""
