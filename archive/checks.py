@@ -76,17 +76,40 @@ def check_media(deep: bool = False, repair: bool = False) -> list[Finding]:
 
 
 def check_index(repair: bool = False) -> list[Finding]:
-    """Items whose search index update failed (``needs_reindex``)."""
-    from . import search
+    """The search index against the database, item by item.
 
+    Compares what each published (or scheduled) item would be indexed as with
+    the version the index holds: missing, out of date (an edit the index did
+    not see: a failed update, a restore, or an edit made on another app node),
+    or present while it should not be (withdrawn, deleted). ``repair`` brings
+    each item up to date.
+    """
+    from . import search
+    from .search.documents import is_indexed, item_key, item_version
+
+    indexed = search.indexed_versions()
     findings = []
     for model in (Story, Episode):
-        for item in db.session.scalars(select(model).where(model.needs_reindex)):
-            if repair:
-                search.update_item(item)
-            findings.append(
-                Finding("zoekindex loopt achter", f"{item.kind} {item.slug}", repaired=repair)
-            )
+        for item in db.session.scalars(select(model).execution_options(yield_per=500)):
+            key = item_key(item.kind, item.id)
+            present = indexed.pop(key, None)
+            if is_indexed(item):
+                if present is None:
+                    problem = "ontbreekt in de zoekindex"
+                elif present != item_version(item) or item.needs_reindex:
+                    problem = "zoekindex loopt achter"
+                else:
+                    continue
+            elif present is not None:
+                problem = "staat nog in de zoekindex"
+            else:
+                continue
+            done = repair and search.update_item(item)
+            findings.append(Finding(problem, f"{item.kind} {item.slug}", repaired=done))
+    for key in sorted(indexed):  # in the index, gone from the database
+        kind, _, item_id = key.partition(":")
+        done = repair and search.remove_item(kind, int(item_id))
+        findings.append(Finding("verwijderd item staat nog in de zoekindex", key, repaired=done))
     return findings
 
 

@@ -58,3 +58,51 @@ def test_check_repairs_orphans_and_old_temp_files_but_not_fresh_uploads(runner, 
     assert repaired.exit_code == 0, repaired.output
     assert "(hersteld)" in repaired.output
     assert not orphan.exists() and not stale.exists() and fresh.exists()
+
+
+def _search(app, text: str) -> list[str]:
+    from archive import search
+
+    return [hit.slug for hit in search.query(app.config["INDEX_DIR"], text).hits]
+
+
+def test_check_finds_index_drift_and_repairs_it(runner, demo, app):
+    """Edits the index never saw (a restore, another app node) are found and caught up."""
+    from archive import search
+    from archive.models import Story
+
+    stories = db.session.scalars(select(Story).order_by(Story.id)).all()
+    changed, withdrawn, lost = stories[0], stories[1], stories[2]
+    # Straight to the database, as another node or a restored backup would leave it:
+    changed.title = "Zonnebloemveld"
+    withdrawn.status = "draft"
+    db.session.commit()
+    search.remove_item("story", lost.id)
+
+    report = runner.invoke(args=["check"])
+    assert report.exit_code == 1
+    assert f"zoekindex loopt achter: story {changed.slug}" in report.output
+    assert f"staat nog in de zoekindex: story {withdrawn.slug}" in report.output
+    assert f"ontbreekt in de zoekindex: story {lost.slug}" in report.output
+    assert _search(app, "zonnebloemveld") == []
+
+    repaired = runner.invoke(args=["check", "--repair"])
+    assert repaired.exit_code == 0, repaired.output
+    assert _search(app, "zonnebloemveld") == [changed.slug]
+    assert runner.invoke(args=["check"]).output.strip() == "0 found, 0 repaired."
+
+
+def test_check_removes_deleted_items_from_the_index(runner, demo, app):
+    from archive.models import Story
+
+    story = db.session.scalars(select(Story).order_by(Story.id)).first()
+    slug, word = story.slug, story.title.split()[-1]
+    assert slug in _search(app, word)
+    db.session.delete(story)  # without the editors' area, so the index never hears of it
+    db.session.commit()
+
+    report = runner.invoke(args=["check", "--repair"])
+    assert f"verwijderd item staat nog in de zoekindex: story:{story.id} (hersteld)" in (
+        report.output
+    )
+    assert slug not in _search(app, word)

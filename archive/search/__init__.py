@@ -15,7 +15,14 @@ from flask import Flask
 
 from .querying import FacetValue, Hit, SearchResults, clean_query, query
 from .store import IndexStore, RebuildRunning
-from .sync import RebuildReport, index_store, rebuild, remove_item, update_item
+from .sync import (
+    RebuildReport,
+    index_store,
+    indexed_versions,
+    rebuild,
+    remove_item,
+    update_item,
+)
 
 __all__ = [
     "FacetValue",
@@ -26,6 +33,7 @@ __all__ = [
     "SearchResults",
     "clean_query",
     "index_store",
+    "indexed_versions",
     "init_app",
     "query",
     "rebuild",

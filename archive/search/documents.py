@@ -113,6 +113,7 @@ def make_schema() -> fields.Schema:
         perspective=fields.ID(stored=True, sortable=True),
         campaign=fields.ID(stored=True, sortable=True),
         published=fields.DATETIME(stored=True, sortable=True),
+        version=fields.ID(sortable=True),
         spell=WordSetField(),
     )
 
@@ -170,7 +171,14 @@ def _common(item: Story | Episode) -> dict[str, Any]:
     }
     if item.published_at is not None:
         values["published"] = _naive_utc(item.published_at)
+    values["version"] = item_version(item)
     return values
+
+
+def item_version(item: Story | Episode) -> str:
+    """What ``flask check`` compares: the item and the moment it last changed."""
+    changed = _naive_utc(item.updated_at).isoformat() if item.updated_at else ""
+    return f"{item_key(item.kind, item.id)}|{changed}"
 
 
 def _transcript_cues(episode: Episode) -> list[Any]:

@@ -36,8 +36,14 @@ def index_store() -> IndexStore:
 
 
 def _mark_for_reindex(item: Story | Episode, value: bool) -> None:
+    # A flag, not a change: ``updated_at`` stays what the index was (or will be) built from.
+    model = type(item)
     try:
-        item.needs_reindex = value
+        db.session.execute(
+            update(model)
+            .where(model.id == item.id)
+            .values(needs_reindex=value, updated_at=model.updated_at)
+        )
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -164,8 +170,28 @@ def rebuild(procs: int = 1) -> RebuildReport:
     store.prune()
     for model, ids in flagged.items():
         if ids:
-            db.session.execute(update(model).where(model.id.in_(ids)).values(needs_reindex=False))
+            db.session.execute(
+                update(model)
+                .where(model.id.in_(ids))
+                .values(needs_reindex=False, updated_at=model.updated_at)
+            )
     db.session.commit()
     report.seconds = time.perf_counter() - started
     report.generation = generation
     return report
+
+
+def indexed_versions() -> dict[str, str]:
+    """Item key -> the version (see ``documents.item_version``) in the current index."""
+    searcher = index_store().searcher()
+    reader = searcher.reader()
+    if not reader.has_column("version"):
+        return {}
+    column = reader.column_reader("version", translate=False)
+    versions = {}
+    for docnum in reader.all_doc_ids():
+        value = column[docnum]
+        if value:
+            key, _, changed = value.decode("utf-8").partition("|")
+            versions[key] = f"{key}|{changed}"
+    return versions

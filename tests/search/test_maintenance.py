@@ -86,7 +86,7 @@ def test_a_failed_index_update_marks_the_item_and_the_request_succeeds(
     monkeypatch.undo()
     assert found(index_dir, "signalen") == []
     result = runner.invoke(args=["check", "--repair"])
-    assert "zoekindex loopt achter: story vlag (hersteld)" in result.output
+    assert "ontbreekt in de zoekindex: story vlag (hersteld)" in result.output
     assert found(index_dir, "signalen") == ["vlag"]
     db.session.expire_all()
     assert not db.session.get(Story, story.id).needs_reindex
