@@ -23,6 +23,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Table,
@@ -264,6 +265,10 @@ class Episode(Base, Publishable):
     """A podcast episode. Its ``guid`` never changes, also when the audio does."""
 
     __tablename__ = "episodes"
+    #: Covers the feed's fingerprint query (feed/state.py): no table rows are read.
+    __table_args__ = (
+        Index("ix_episodes_feed_state", "show_id", "status", "published_at", "updated_at"),
+    )
     kind: ClassVar[str] = "episode"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -308,6 +313,7 @@ class Story(Base, Publishable):
     """A written experience story."""
 
     __tablename__ = "stories"
+    __table_args__ = (Index("ix_stories_feed_state", "status", "published_at", "updated_at"),)
     kind: ClassVar[str] = "story"
 
     id: Mapped[int] = mapped_column(primary_key=True)
