@@ -76,10 +76,31 @@ def _demo_app(folder: Path) -> Flask:
     return app
 
 
+def _buffered(app: Flask):  # type: ignore[no-untyped-def]
+    """The app with each response body read (and its file closed) before it is sent.
+
+    When the browser drops a connection mid-response (it does: media, icons),
+    Werkzeug's development server can fail before it closes the response, and
+    the open file then ends as a ResourceWarning, an error under our warning
+    rules. Production servers (gunicorn) close properly; this only makes the
+    test server deterministic.
+    """
+
+    def wsgi(environ, start_response):  # type: ignore[no-untyped-def]
+        body = app(environ, start_response)
+        try:
+            return [b"".join(body)]
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+
+    return wsgi
+
+
 @contextmanager
 def _serving(app: Flask) -> Iterator[str]:
     """Serve ``app`` on 127.0.0.1 (a random port) in a thread; yields its base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, _buffered(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
