@@ -85,7 +85,7 @@ def check_index(repair: bool = False) -> list[Finding]:
     each item up to date.
     """
     from . import search
-    from .search.documents import is_indexed, item_key, item_version
+    from .search.documents import item_key, item_version
 
     indexed = search.indexed_versions()
     findings = []
@@ -93,7 +93,7 @@ def check_index(repair: bool = False) -> list[Finding]:
         for item in db.session.scalars(select(model).execution_options(yield_per=500)):
             key = item_key(item.kind, item.id)
             present = indexed.pop(key, None)
-            if is_indexed(item):
+            if item.is_published:
                 if present is None:
                     problem = "ontbreekt in de zoekindex"
                 elif present != item_version(item) or item.needs_reindex:

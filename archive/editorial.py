@@ -124,12 +124,7 @@ def delete(item: Item, editor: Editor) -> None:
     db.session.delete(item)
     record(editor, kind, item_id, "deleted", title)
     db.session.commit()
-    store = media_store()
-    for name in files:
-        try:
-            store.delete(name)
-        except OSError:  # the row is gone; `flask check` reports the orphan file
-            log.exception("could not delete media file %s", name)
+    media_store().discard(files)
     search.remove_item(kind, item_id)
 
 

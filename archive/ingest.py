@@ -224,10 +224,7 @@ def _transcript(audio: Path) -> str | None:
 def _show(slug: str | None) -> Show:
     from .importer import ImportRefused
 
-    query = select(Show).order_by(Show.id).limit(1)
-    if slug:
-        query = select(Show).where(Show.slug == slug)
-    show = db.session.scalars(query).first()
+    show = db.session.scalar(select(Show).where(Show.slug == slug)) if slug else Show.default()
     if show is None:
         raise ImportRefused(
             f"podcast {slug!r} bestaat niet"
@@ -240,10 +237,16 @@ def _show(slug: str | None) -> Show:
 def _apply_sidecar(episode: Episode, values: dict[str, Any]) -> None:
     from .importer import find_campaign
 
-    for key in ("title", "summary", "show_notes", "season", "number", "episode_type"):
-        if key in values:
-            setattr(episode, key, values[key])
-    for key in ("perspective", "content_note"):
+    for key in (
+        "title",
+        "summary",
+        "show_notes",
+        "season",
+        "number",
+        "episode_type",
+        "perspective",
+        "content_note",
+    ):
         if key in values:
             setattr(episode, key, values[key])
     if "tags" in values:
@@ -300,15 +303,15 @@ def import_audio(path: Path, store: MediaStore | None = None) -> Outcome:
         db.session.commit()
     except (AudioError, UploadTooLarge) as error:
         db.session.rollback()
-        _remove(store, written)
+        store.discard(written)
         log.info("import refused %s: %s", path, error.cause)
         return Outcome(path, False, error.message)
     except Exception:
         db.session.rollback()
-        _remove(store, written)
+        store.discard(written)
         raise
     if old_audio and old_audio != episode.audio_path:
-        _remove(store, [old_audio])
+        store.discard([old_audio])
     after_save(episode)
     return Outcome(path, True, _summary(episode, created, notes))
 
@@ -317,14 +320,6 @@ def _record(episode: Episode, action: str, detail: str) -> None:
     from .editorial import record
 
     record(None, episode.kind, episode.id, action, f"flask import {detail}")
-
-
-def _remove(store: MediaStore, names: list[str]) -> None:
-    for name in names:
-        try:
-            store.delete(name)
-        except OSError:  # `flask check` reports what is left
-            log.exception("could not remove %s", name)
 
 
 def _summary(episode: Episode, created: bool, notes: list[str]) -> str:

@@ -6,6 +6,7 @@ The publication rule lives here, in :class:`Publishable`, and nowhere else.
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 import unicodedata
@@ -34,6 +35,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
+
+from .text import Cue, TranscriptError, parse_transcript
+
+log = logging.getLogger(__name__)
 
 
 def utcnow() -> datetime:
@@ -148,26 +153,27 @@ class Publishable(Timestamps):
     #: Demo content is marked in the data and in the UI.
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
 
+    @property
+    def is_published(self) -> bool:
+        """Published now or scheduled: what the search index holds (it filters on the date)."""
+        return self.status == "published" and self.published_at is not None
+
     def is_public_at(self, moment: datetime) -> bool:
-        return (
-            self.status == "published"
-            and self.published_at is not None
-            and self.published_at <= moment
-        )
+        return self.is_published and self.published_at <= moment
 
     @property
     def is_public(self) -> bool:
         return self.is_public_at(utcnow())
 
     @classmethod
+    def published_clause(cls) -> Any:
+        """SQL condition for :attr:`is_published`."""
+        return and_(cls.status == "published", cls.published_at.is_not(None))
+
+    @classmethod
     def public_clause(cls, moment: datetime | None = None) -> Any:
         """SQL condition for "public at ``moment``" (default: now)."""
-        moment = moment or utcnow()
-        return and_(
-            cls.status == "published",
-            cls.published_at.is_not(None),
-            cls.published_at <= moment,
-        )
+        return and_(cls.published_clause(), cls.published_at <= (moment or utcnow()))
 
     @property
     def is_scheduled(self) -> bool:
@@ -257,6 +263,11 @@ class Show(Base, Timestamps):
 
     episodes: Mapped[list[Episode]] = relationship(back_populates="show")
 
+    @classmethod
+    def default(cls) -> Show | None:
+        """The first podcast: the one of ``/podcast/feed.xml`` and of new episodes."""
+        return db.session.scalars(select(cls).order_by(cls.id).limit(1)).first()
+
     def __repr__(self) -> str:
         return f"<Show {self.slug}>"
 
@@ -305,6 +316,16 @@ class Episode(Base, Publishable):
         secondary=story_episode_links, back_populates="related_episodes"
     )
 
+    def transcript_cues(self) -> list[Cue]:
+        """The transcript as cues; an unreadable one is logged and left out (never fatal)."""
+        if not self.transcript_vtt:
+            return []
+        try:
+            return parse_transcript(self.transcript_vtt, "vtt")
+        except TranscriptError as error:
+            log.warning("transcript of episode %s unusable: %s", self.slug, error.cause)
+            return []
+
     def __repr__(self) -> str:
         return f"<Episode {self.slug}>"
 
@@ -340,6 +361,10 @@ class Story(Base, Publishable):
 
     def __repr__(self) -> str:
         return f"<Story {self.slug}>"
+
+
+#: Kind -> model of the items visitors read and hear (``item.kind`` names the key).
+ITEM_MODELS: dict[str, type[Story] | type[Episode]] = {"story": Story, "episode": Episode}
 
 
 class Editor(UserMixin, Base, Timestamps):

@@ -10,15 +10,18 @@ On any failure the temporary file is removed.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
 from .audio import AudioInfo, probe
 from .errors import ArchiveError
+
+log = logging.getLogger(__name__)
 
 CHUNK_SIZE = 1024 * 1024
 TEMP_PREFIX = ".upload-"
@@ -137,6 +140,18 @@ class MediaStore:
     def delete(self, name: str | None) -> None:
         if name:
             self.path(name).unlink(missing_ok=True)
+
+    def discard(self, names: Iterable[str | None]) -> None:
+        """Delete files no row refers to any more; a failure is logged, not raised.
+
+        Used after a commit (or a rollback), when raising would misreport what
+        happened to the data; ``flask check`` reports a file that stayed.
+        """
+        for name in names:
+            try:
+                self.delete(name)
+            except OSError:
+                log.exception("could not delete media file %s", name)
 
 
 def file_sha256(path: Path) -> str:

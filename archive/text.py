@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import nh3
@@ -120,6 +121,13 @@ def _timestamp(seconds: float, separator: str) -> str:
     minutes, rest = divmod(rest, 60_000)
     secs, millis = divmod(rest, 1000)
     return f"{hours:02d}:{minutes:02d}:{secs:02d}{separator}{millis:03d}"
+
+
+def clock(seconds: float, rounding: Callable[[float], int] = int) -> str:
+    """A time in audio as players show it: ``m:ss``, or ``u:mm:ss`` from an hour on."""
+    minutes, secs = divmod(max(0, rounding(seconds)), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
 def cues_to_vtt(cues: list[Cue]) -> str:

@@ -73,22 +73,19 @@ class Format:
     sample_rate: int | None = None  # when the stream information has none (Opus decodes at 48 kHz)
 
 
-def _wave_facts(parsed: WAVE, duration: float) -> dict[str, Any]:
-    return id3_facts(parsed.tags, duration)
-
-
-def _mp3_facts(parsed: MP3, duration: float) -> dict[str, Any]:
+def _id3_tags(parsed: MP3 | WAVE, duration: float) -> dict[str, Any]:
+    """MP3 and WAV carry ID3 tags."""
     return id3_facts(parsed.tags, duration)
 
 
 #: What the archive accepts: name -> label, the MIME type podcast apps expect, extension.
 FORMATS: dict[str, Format] = {
-    "mp3": Format("mp3", "MP3", "audio/mpeg", ".mp3", MP3, _mp3_facts),
+    "mp3": Format("mp3", "MP3", "audio/mpeg", ".mp3", MP3, _id3_tags),
     "m4a": Format("m4a", "M4A (AAC)", "audio/x-m4a", ".m4a", MP4, mp4_facts),
     "vorbis": Format("vorbis", "Ogg Vorbis", "audio/ogg", ".ogg", OggVorbis, vorbis_facts),
     "opus": Format("opus", "Ogg Opus", "audio/opus", ".opus", OggOpus, vorbis_facts, 48000),
     "flac": Format("flac", "FLAC", "audio/flac", ".flac", FLAC, vorbis_facts),
-    "wav": Format("wav", "WAV", "audio/wav", ".wav", WAVE, _wave_facts),
+    "wav": Format("wav", "WAV", "audio/wav", ".wav", WAVE, _id3_tags),
 }
 #: MP4 sample entries the archive publishes (AAC in all profiles; ALAC).
 MP4_CODECS = ("mp4a", "alac")

@@ -117,8 +117,7 @@ def _episode(spec_path: Path, show: Show, campaign: Campaign, report: list[str])
         db.session.commit()
     except Exception:
         db.session.rollback()
-        for name in written:
-            store.delete(name)
+        store.discard(written)
         raise
     after_save(episode)
     report.append(f"Added episode {episode.slug}.")

@@ -9,7 +9,6 @@ key (``story:12``, ``episode:3``) in ``item``, so one term deletes them all.
 
 from __future__ import annotations
 
-import logging
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -19,7 +18,7 @@ from whoosh import columns, fields, formats
 from whoosh.system import pack_uint
 
 from ..models import Episode, Story
-from ..text import TranscriptError, parse_transcript, plain_text, transcript_text
+from ..text import plain_text, transcript_text
 from .analysis import (
     MAX_WORD_LENGTH,
     STOP_WORDS,
@@ -28,8 +27,6 @@ from .analysis import (
     fold_word,
     spelling_analyzer,
 )
-
-log = logging.getLogger(__name__)
 
 _WORDS = re.compile(WORD_PATTERN)
 #: Shorter words get no spelling suggestions.
@@ -128,11 +125,6 @@ def item_key(kind: str, item_id: int) -> str:
     return f"{kind}:{item_id}"
 
 
-def is_indexed(item: Story | Episode) -> bool:
-    """Published items are indexed, also when scheduled: queries filter on the date."""
-    return item.status == "published" and item.published_at is not None
-
-
 def passages(cues: list[Any], seconds: float = PASSAGE_SECONDS) -> list[Passage]:
     """Consecutive cues grouped into passages of about ``seconds``."""
     groups: list[Passage] = []
@@ -181,16 +173,6 @@ def item_version(item: Story | Episode) -> str:
     return f"{item_key(item.kind, item.id)}|{changed}"
 
 
-def _transcript_cues(episode: Episode) -> list[Any]:
-    if not episode.transcript_vtt:
-        return []
-    try:
-        return parse_transcript(episode.transcript_vtt)
-    except TranscriptError:
-        log.warning("transcript of episode %s cannot be read; indexed without it", episode.id)
-        return []
-
-
 def documents_for(item: Story | Episode) -> list[dict[str, Any]]:
     """The index documents of one item: the item, and for an episode its passages."""
     values = _common(item)
@@ -199,7 +181,7 @@ def documents_for(item: Story | Episode) -> list[dict[str, Any]]:
         values["text"] = f"{values['summary']}\n\n{values['body']}"
         values["spell"] = f"{values['title']} {values['text']}"
         return [values]
-    cues = _transcript_cues(item)
+    cues = item.transcript_cues()
     values["body"] = plain_text(item.show_notes) if item.show_notes else ""
     values["text"] = f"{values['summary']}\n\n{values['body']}"
     values["transcript"] = transcript_text(cues)

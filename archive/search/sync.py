@@ -18,14 +18,11 @@ from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
-from ..models import Episode, Story, db
-from .documents import documents_for, is_indexed, item_key
+from ..models import ITEM_MODELS, Episode, Story, db
+from .documents import documents_for, item_key
 from .store import IndexStore
 
 log = logging.getLogger(__name__)
-
-#: Kind -> model, for journal replay and removal.
-MODELS: dict[str, type[Story] | type[Episode]] = {"story": Story, "episode": Episode}
 
 #: Rows read per database round trip during a rebuild.
 REBUILD_BATCH = 200
@@ -58,7 +55,7 @@ def update_item(item: Story | Episode) -> bool:
     """
     try:
         key = item_key(item.kind, item.id)
-        documents = documents_for(item) if is_indexed(item) else []
+        documents = documents_for(item) if item.is_published else []
         index_store().write_item(key, documents)
     except Exception:
         log.exception("search index update failed for %s %s", item.kind, item.id)
@@ -83,10 +80,12 @@ def remove_item(kind: str, item_id: int) -> bool:
     return True
 
 
-def _public_rows(session: Session, model: type[Story] | type[Episode]) -> Iterator[Story | Episode]:
+def _published_rows(
+    session: Session, model: type[Story] | type[Episode]
+) -> Iterator[Story | Episode]:
     query = (
         select(model)
-        .where(model.status == "published", model.published_at.is_not(None))
+        .where(model.published_clause())
         .options(selectinload(model.tags), selectinload(model.campaign))
         .order_by(model.id)
         .execution_options(yield_per=REBUILD_BATCH)
@@ -120,7 +119,7 @@ def _documents(report: RebuildReport) -> Iterator[dict[str, Any]]:
 
 def _session_documents(session: Session, report: RebuildReport) -> Iterator[dict[str, Any]]:
     for model in (Story, Episode):
-        for item in _public_rows(session, model):
+        for item in _published_rows(session, model):
             documents = documents_for(item)
             report.documents += len(documents)
             if model is Story:
@@ -140,8 +139,8 @@ def _replay(store: IndexStore, generation: Path, offset: int, report: RebuildRep
         for key in keys:
             kind, _, number = key.partition(":")
             writer.delete_by_term("item", key)
-            item = db.session.get(MODELS[kind], int(number))
-            if item is not None and is_indexed(item):
+            item = db.session.get(ITEM_MODELS[kind], int(number))
+            if item is not None and item.is_published:
                 for document in documents_for(item):
                     writer.add_document(**document)
     report.replayed += len(keys)

@@ -29,7 +29,6 @@ from flask import (
 )
 from sqlalchemy import func, select
 from werkzeug.exceptions import HTTPException
-from werkzeug.routing import BuildError
 
 from ..feed import build_podcast_feed, build_stories_feed, chapters_json
 from ..feed.podcast2 import CHAPTERS_MIME, TRANSCRIPT_TYPES
@@ -68,14 +67,6 @@ ERROR_TEXT: dict[int, str] = {
     404: "Niet gevonden.",
     405: "Deze methode is hier niet toegestaan.",
     416: "Het gevraagde bereik ligt buiten het bestand of is ongeldig.",
-}
-
-#: Pages the feeds link to: (endpoint of the visitors' site, path when it is absent).
-PAGES: dict[str, tuple[str, str]] = {
-    "website": ("public.home", "/"),
-    "podcast": ("public.podcast", "/podcast"),
-    "episode": ("public.episode", "/podcast/{slug}"),
-    "story": ("public.story", "/verhalen/{slug}"),
 }
 
 CACHE_EXTENSION = "archive.feed_cache"
@@ -117,20 +108,8 @@ class RequestUrls:
             path = path[len(root) :]
         return self.base_url + path
 
-    def _page(self, page: str, **values: Any) -> str:
-        endpoint, fallback = PAGES[page]
-        if endpoint in current_app.view_functions:
-            try:
-                return self._url(endpoint, **values)
-            except BuildError:
-                pass
-        base = self.base_url if self.base_url is not None else request.host_url.rstrip("/")
-        if self.base_url is None:
-            base += request.script_root
-        return base + fallback.format(**values)
-
     def website(self) -> str:
-        return self._page("website")
+        return self._url("public.home")
 
     def show_feed(self, show: Show) -> str:
         if show.id == self.default_show_id:
@@ -138,7 +117,7 @@ class RequestUrls:
         return self._url("delivery.show_feed", show_slug=show.slug)
 
     def episode_page(self, episode: Episode) -> str:
-        return self._page("episode", slug=episode.slug)
+        return self._url("public.episode", slug=episode.slug)
 
     def media(self, episode: Episode) -> str:
         return self._url("delivery.media", name=episode.audio_path)
@@ -153,14 +132,10 @@ class RequestUrls:
         return self._url("delivery.transcript", slug=episode.slug, fmt=format)
 
     def story_page(self, story: Story) -> str:
-        return self._page("story", slug=story.slug)
+        return self._url("public.story", slug=story.slug)
 
     def stories_feed(self) -> str:
         return self._url("delivery.stories_feed")
-
-
-def _default_show() -> Show | None:
-    return db.session.scalars(select(Show).order_by(Show.id).limit(1)).first()
 
 
 def _feed_response(
@@ -199,7 +174,7 @@ def _podcast_feed(show: Show, default_show_id: int) -> Response:
 
 @bp.get("/podcast/feed.xml")
 def podcast_feed() -> Response:
-    show = _default_show()
+    show = Show.default()
     if show is None:
         abort(404)
     return _podcast_feed(show, show.id)

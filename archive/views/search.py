@@ -13,13 +13,13 @@ from typing import Any
 from flask import Blueprint, jsonify, render_template, request, url_for
 from markupsafe import Markup
 from sqlalchemy import select
-from werkzeug.routing import BuildError
 from werkzeug.wrappers import Response
 
 from .. import search
-from ..models import PERSPECTIVES, Campaign, Episode, Story, Tag, db
+from ..models import ITEM_MODELS, PERSPECTIVES, Campaign, Episode, Story, Tag, db
 from ..search import Hit, SearchResults
 from ..search.querying import SearchUnavailable
+from ..text import clock
 
 bp = Blueprint("search", __name__)
 
@@ -39,12 +39,8 @@ FACET_TITLES: dict[str, str] = {
     "tags": "Onderwerp",
 }
 KIND_LABELS: dict[str, str] = {"story": "Verhaal", "episode": "Podcastaflevering"}
-MODELS: dict[str, type[Story] | type[Episode]] = {"story": Story, "episode": Episode}
-#: Public page endpoint and fallback path per kind (the fallback while the site lacks one).
-PAGES: dict[str, tuple[str, str]] = {
-    "story": ("public.story", "/verhalen/{slug}"),
-    "episode": ("public.episode", "/podcast/{slug}"),
-}
+#: Public page endpoint per kind.
+PAGES: dict[str, str] = {"story": "public.story", "episode": "public.episode"}
 
 
 @dataclass(frozen=True)
@@ -58,25 +54,14 @@ class ShownHit:
 
 def item_url(kind: str, slug: str, start: float | None = None) -> str:
     """The item's public page; an episode hit links to the moment (``#t=754``)."""
-    endpoint, fallback = PAGES[kind]
     anchor = f"t={int(start)}" if start is not None else None
-    try:
-        return url_for(endpoint, slug=slug, _anchor=anchor)
-    except BuildError:
-        path = request.script_root + fallback.format(slug=slug)
-        return f"{path}#{anchor}" if anchor else path
-
-
-def _clock(seconds: float) -> str:
-    minutes, secs = divmod(int(seconds), 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+    return url_for(PAGES[kind], slug=slug, _anchor=anchor)
 
 
 def _shown(hits: list[Hit]) -> list[ShownHit]:
     """The hits whose rows are public now, with their current slug and a URL."""
     rows: dict[tuple[str, int], Story | Episode] = {}
-    for kind, model in MODELS.items():
+    for kind, model in ITEM_MODELS.items():
         ids = [hit.id for hit in hits if hit.kind == kind]
         if ids:
             query = select(model).where(model.id.in_(ids), model.public_clause())
@@ -92,7 +77,7 @@ def _shown(hits: list[Hit]) -> list[ShownHit]:
                 title=hit.title,
                 url=item_url(hit.kind, row.slug, hit.start),
                 kind_label=KIND_LABELS[hit.kind],
-                moment=_clock(hit.start) if hit.start is not None else None,
+                moment=clock(hit.start) if hit.start is not None else None,
             )
         )
     return shown

@@ -71,10 +71,9 @@ def hms(seconds: float | None) -> str:
     """A duration as ``m:ss`` or ``u:mm:ss``."""
     if not seconds:
         return "onbekend"
-    whole = round(seconds)
-    hours, rest = divmod(whole, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+    from ...text import clock
+
+    return clock(seconds, round)
 
 
 @bp.app_template_filter("action_label")

@@ -6,7 +6,6 @@ from pathlib import Path
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from ... import editorial
@@ -40,7 +39,7 @@ def episodes() -> str:
 
 
 def _default_show() -> Show:
-    show = db.session.scalars(select(Show).order_by(Show.id).limit(1)).first()
+    show = Show.default()
     if show is None:
         raise editorial.EditorialError(
             "Er is nog geen podcast. Laad de demo of maak eerst een podcast aan."

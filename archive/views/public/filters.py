@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
 from babel.dates import format_date
 
 from ...editorial import LOCAL_ZONE
+from ...text import clock
 from . import bp
 
 LOCALE = "nl_NL"
@@ -53,8 +53,8 @@ def iso_datum(value: date | datetime | None) -> str:
     return "" if value is None else _as_date(value).isoformat()
 
 
-def _parts(seconds: float, rounding: Callable[[float], int] = round) -> tuple[int, int, int]:
-    whole = max(0, rounding(seconds))
+def _parts(seconds: float) -> tuple[int, int, int]:
+    whole = max(0, round(seconds))
     hours, rest = divmod(whole, 3600)
     minutes, secs = divmod(rest, 60)
     return hours, minutes, secs
@@ -63,8 +63,7 @@ def _parts(seconds: float, rounding: Callable[[float], int] = round) -> tuple[in
 @bp.app_template_filter("tijdcode")
 def tijdcode(seconds: float | None) -> str:
     """A position in audio as ``m:ss`` or ``u:mm:ss`` (truncated, as players show it)."""
-    hours, minutes, secs = _parts(seconds or 0, int)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+    return clock(seconds or 0)
 
 
 @bp.app_template_filter("duur")

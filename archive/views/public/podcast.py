@@ -5,10 +5,9 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from flask import abort, current_app, render_template, request, url_for
-from sqlalchemy import select
 
 from ...models import PERSPECTIVES, Episode, Show, Story, db
-from ...text import Cue, TranscriptError, parse_transcript, render_markdown
+from ...text import render_markdown
 from ..delivery import RequestUrls
 from . import bp, queries
 
@@ -24,13 +23,9 @@ SUBSCRIBE_LINKS: list[tuple[str, str]] = [
 ]
 
 
-def default_show() -> Show | None:
-    return db.session.scalars(select(Show).order_by(Show.id).limit(1)).first()
-
-
 def subscription() -> dict | None:
     """The main feed's URL and the podcast apps' links to it, or None without a show."""
-    show = default_show()
+    show = Show.default()
     if show is None:
         return None
     feed = RequestUrls(current_app.config.get("BASE_URL"), show.id).show_feed(show)
@@ -56,17 +51,6 @@ def episode(slug: str) -> str:
     return render_episode(item)
 
 
-def transcript_cues(episode: Episode) -> list[Cue]:
-    """The episode's transcript as cues; an unreadable one is logged and left out."""
-    if not episode.transcript_vtt:
-        return []
-    try:
-        return parse_transcript(episode.transcript_vtt, "vtt")
-    except TranscriptError as error:
-        current_app.logger.warning("transcript of %s unusable: %s", episode.slug, error.cause)
-        return []
-
-
 def audio_url(episode: Episode, preview: bool) -> str | None:
     if not episode.audio_path:
         return None
@@ -84,7 +68,7 @@ def render_episode(episode: Episode, preview: bool = False) -> str:
         show_notes=render_markdown(episode.show_notes),
         perspective=PERSPECTIVES.get(episode.perspective or ""),
         chapters=sorted(episode.chapters or [], key=lambda c: float(c.get("start") or 0)),
-        cues=transcript_cues(episode),
+        cues=episode.transcript_cues(),
         related_stories=queries.related(Story, episode.related_stories, episode.tags),
         related_episodes=queries.related(Episode, [], episode.tags, exclude=episode),
         subscription=subscription(),
