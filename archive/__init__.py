@@ -12,9 +12,13 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from flask.cli import FlaskGroup
+from werkzeug.middleware.proxy_fix import ProxyFix
 
+from . import auth, cli, database, search, security
 from . import config as settings
-from . import database
+from .views import delivery, editor, public
+from .views import search as search_views
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -54,44 +58,37 @@ def configure_settings(app: Flask, overrides: Mapping[str, Any] | None) -> None:
 
 
 def configure_search(app: Flask) -> None:
-    from . import search
-
     search.init_app(app)
 
 
 def configure_proxy(app: Flask) -> None:
     hops = int(app.config.get("PROXY_FIX") or 0)
     if hops:
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops, x_prefix=hops
         )
 
 
 def configure_auth(app: Flask) -> None:
-    from . import auth
-
     app.config.setdefault("WTF_I18N_ENABLED", False)  # WTForms' own Dutch messages
     auth.init_app(app)
 
 
 def configure_security(app: Flask) -> None:
-    from . import security
-
     security.init_app(app)
 
 
 def configure_blueprints(app: Flask) -> None:
-    from .views import delivery, editor, public, search
-
     app.register_blueprint(public.bp)
     app.register_blueprint(editor.bp)
     app.register_blueprint(delivery.bp)
-    app.register_blueprint(search.bp)
+    app.register_blueprint(search_views.bp)
 
 
 def configure_cli(app: Flask) -> None:
-    from . import cli
-
     cli.init_app(app)
+
+
+def main() -> None:
+    """Console script ``archive``: the same commands as ``flask --app archive``."""
+    FlaskGroup(create_app=create_app)()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
 from functools import wraps
 from typing import Any
 
@@ -12,12 +11,10 @@ from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import select
 
+from .editorial import note_failed_login, note_login
 from .errors import ArchiveError
 from .models import Editor, db, utcnow
 
-#: After this many failed attempts an account is locked for LOCK_DURATION.
-MAX_FAILED_LOGINS = 5
-LOCK_DURATION = timedelta(minutes=15)
 MIN_PASSWORD_LENGTH = 10
 
 login_manager = LoginManager()
@@ -72,15 +69,9 @@ def authenticate(email: str, password: str) -> Editor:
         _DUMMY.check_password(password)
         raise LoginRefused("E-mailadres of wachtwoord klopt niet.", "unknown e-mail")
     if not editor.check_password(password) or not editor.active:
-        editor.failed_logins += 1
-        if editor.failed_logins >= MAX_FAILED_LOGINS:
-            editor.locked_until = now + LOCK_DURATION
-            editor.failed_logins = 0
-        db.session.commit()
+        note_failed_login(editor.id)
         raise LoginRefused("E-mailadres of wachtwoord klopt niet.", f"bad password {email}")
-    editor.failed_logins = 0
-    editor.locked_until = None
-    db.session.commit()
+    note_login(editor.id)
     return editor
 
 

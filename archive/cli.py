@@ -8,15 +8,26 @@ from pathlib import Path
 
 import click
 from flask import Flask
-from flask.cli import FlaskGroup, with_appcontext
-from sqlalchemy import select
+from flask.cli import with_appcontext
 
-from . import database
-from .models import ROLES, Editor, db
+from . import database, demo, editorial
+from .checks import check_index, check_media
+from .editorial import changelog
+from .importing import expand_paths, import_file
+from .models import ROLES
+from .search import RebuildRunning, rebuild
 
 
 def init_app(app: Flask) -> None:
-    for command in (init_db, create_editor, load_demo, import_command, check_command, reindex):
+    for command in (
+        init_db,
+        create_editor,
+        load_demo,
+        import_command,
+        check_command,
+        reindex,
+        changes,
+    ):
         app.cli.add_command(command)
 
 
@@ -53,17 +64,9 @@ def create_editor(email: str, display_name: str | None, admin: bool) -> None:
     )
     if len(password) < 10:
         raise click.ClickException("the password must be at least 10 characters long")
-    editor = db.session.scalar(select(Editor).where(Editor.email == email))
-    created = editor is None
-    if editor is None:
-        editor = Editor(email=email, display_name=display_name or email.split("@")[0])
-        db.session.add(editor)
-    elif display_name:
-        editor.display_name = display_name
-    editor.set_password(password)
-    editor.role = "admin" if admin else (editor.role or "editor")
-    editor.active = True
-    db.session.commit()
+    editor, created = editorial.create_or_reset(
+        email, password, display_name, admin, editorial.COMMAND_LINE
+    )
     verb = "Created" if created else "Updated"
     click.echo(f"{verb} {ROLES[editor.role].lower()} {editor.email}.")
 
@@ -72,9 +75,7 @@ def create_editor(email: str, display_name: str | None, admin: bool) -> None:
 @with_appcontext
 def load_demo() -> None:
     """Load the example content (idempotent; never overwrites editors' changes)."""
-    from .demo import load
-
-    report = load()
+    report = demo.load()
     for line in report:
         click.echo(line)
 
@@ -88,7 +89,6 @@ def import_command(paths: tuple[Path, ...]) -> None:
     Each file is reported on its own; one file that cannot be taken does not
     stop the others. The exit status is 1 when any file was refused.
     """
-    from .importer import expand_paths, import_file
 
     files = expand_paths(paths)
     refused = 0
@@ -116,8 +116,6 @@ def check_command(deep: bool, repair: bool) -> None:
 
     The exit status is 1 when drift remains that needs an editor.
     """
-    from .checks import check_index, check_media
-
     findings = check_media(deep=deep, repair=repair) + check_index(repair=repair)
     for finding in findings:
         click.echo(str(finding))
@@ -135,8 +133,6 @@ def reindex(procs: int) -> None:
 
     Searches keep working during the rebuild; changes made meanwhile are kept.
     """
-    from .search import RebuildRunning, rebuild
-
     try:
         report = rebuild(procs=procs)
     except RebuildRunning:
@@ -144,8 +140,36 @@ def reindex(procs: int) -> None:
     click.echo(str(report))
 
 
-def main() -> None:
-    """Console script ``archive``: the same commands as ``flask --app archive``."""
-    from . import create_app
+@click.group("changes", invoke_without_command=True)
+@click.option("--limit", default=30, show_default=True, help="How many of the newest to show.")
+@click.pass_context
+@with_appcontext
+def changes(context: click.Context, limit: int) -> None:
+    """The change log: the newest changes, and how far each follower got."""
+    if context.invoked_subcommand is not None:
+        return
+    for entry in reversed(changelog.recent(limit)):
+        version = f" v{entry.version}" if entry.version is not None else ""
+        at = entry.at.isoformat(timespec="seconds")
+        click.echo(f"{entry.id:>8}  {at}  {entry.key}{version}  {entry.action}")
+    click.echo(f"Last change: {changelog.last_id()}; pruned through: {changelog.pruned_through()}.")
+    for follower in changelog.followers():
+        seen = follower.seen_at.isoformat(timespec="seconds")
+        click.echo(f"Follower {follower.name}: at {follower.position} (seen {seen}).")
 
-    FlaskGroup(create_app=create_app)()
+
+@changes.command("prune")
+@with_appcontext
+def changes_prune() -> None:
+    """Delete changes older than 30 days that every follower has applied."""
+    click.echo(f"Pruned {changelog.prune()} changes.")
+
+
+@changes.command("forget")
+@click.argument("name")
+@with_appcontext
+def changes_forget(name: str) -> None:
+    """Stop keeping changes for follower NAME (a node taken out of service)."""
+    if not changelog.forget(name):
+        raise click.ClickException(f"no follower named {name!r}")
+    click.echo(f"Forgot follower {name}.")

@@ -18,6 +18,7 @@ from flask_login import UserMixin
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Column,
     Date,
@@ -33,7 +34,7 @@ from sqlalchemy import (
     and_,
     select,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .text import Cue, TranscriptError, parse_transcript
@@ -98,7 +99,11 @@ def slugify(text: str, max_length: int = 80) -> str:
     """A URL slug from any text: ASCII, lower case, words joined by hyphens."""
     folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     slug = _SLUG_STRIP.sub("-", folded.lower()).strip("-")
-    return slug[:max_length].rstrip("-") or "item"
+    if len(slug) > max_length:
+        cut = slug[: max_length + 1]
+        # At a word boundary when there is one: "een-lang-ver" would read as a typo.
+        slug = cut.rsplit("-", 1)[0] if "-" in cut else slug[:max_length]
+    return slug.rstrip("-") or "item"
 
 
 def new_guid() -> str:
@@ -148,10 +153,17 @@ class Publishable(Timestamps):
     #: Why it was taken offline (for editors only, never shown to visitors).
     withdrawn_reason: Mapped[str | None] = mapped_column(Text)
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    #: Set when an index update failed after commit; ``flask reindex`` clears it.
-    needs_reindex: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Optimistic lock: every editorial save adds one, and an UPDATE against an
+    #: older version fails (SQLAlchemy's ``version_id_col``; see ``editorial``).
+    version: Mapped[int] = mapped_column(Integer, default=1)
     #: Demo content is marked in the data and in the UI.
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        # The editorial writer sets the next version itself (one per save, also
+        # when only tags change), so that every save is a versioned UPDATE.
+        return {"version_id_col": cls.version, "version_id_generator": False}
 
     @property
     def is_published(self) -> bool:
@@ -407,6 +419,8 @@ class AuditEvent(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     editor_id: Mapped[int | None] = mapped_column(ForeignKey("editors.id", ondelete="SET NULL"))
+    #: Who acted when it was not an editor: ``command_line``, ``import``, ``demo``.
+    actor: Mapped[str | None] = mapped_column(String(40))
     #: ``story``, ``episode``, ``editor`` ...; no foreign key, the item may be deleted.
     item_kind: Mapped[str] = mapped_column(String(16))
     item_id: Mapped[int] = mapped_column(Integer)
@@ -416,21 +430,35 @@ class AuditEvent(Base):
     editor: Mapped[Editor | None] = relationship()
 
 
-def get_or_create_tags(names: list[str]) -> list[Tag]:
-    """Tags by name, created where missing (slug-identified, first spelling wins)."""
-    tags: list[Tag] = []
-    for name in names:
-        name = name.strip()
-        if not name:
-            continue
-        slug = slugify(name)
-        tag = db.session.scalar(select(Tag).where(Tag.slug == slug))
-        if tag is None:
-            tag = Tag(slug=slug, name=name)
-            db.session.add(tag)
-        if tag not in tags:
-            tags.append(tag)
-    return tags
+class Change(Base):
+    """One committed change to content: the log that everything derived follows.
+
+    Appended by :mod:`archive.editorial` in the same transaction as the change
+    itself, in commit order (ids only grow; see ``editorial.changelog``).
+    """
+
+    __tablename__ = "changes"
+    # AUTOINCREMENT: SQLite must never hand out an id again after pruning.
+    __table_args__: ClassVar[dict[str, Any]] = {"sqlite_autoincrement": True}
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    item_kind: Mapped[str] = mapped_column(String(16))
+    item_id: Mapped[int] = mapped_column(Integer)
+    #: The item's version after the change (None when it was deleted).
+    version: Mapped[int | None] = mapped_column(Integer)
+    #: saved, published, scheduled, withdrawn, deleted, audio_replaced.
+    action: Mapped[str] = mapped_column(String(32))
+
+
+class ChangeFollower(Base):
+    """How far a follower (a node's search index, a cache) has applied the change log."""
+
+    __tablename__ = "change_followers"
+
+    name: Mapped[str] = mapped_column(String(200), primary_key=True)
+    position: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"))
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 def slug_is_taken(model: type[Story] | type[Episode], slug: str, exclude_id: int | None) -> bool:

@@ -9,14 +9,18 @@ On any failure the temporary file is removed.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
+import secrets
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
+
+from flask import current_app
 
 from .audio import AudioInfo, probe
 from .errors import ArchiveError
@@ -35,6 +39,16 @@ class UploadTooLarge(ArchiveError):
 
 class StorageError(ArchiveError):
     status_code = 400
+
+
+@dataclass(frozen=True)
+class StagedFile:
+    """Probed audio in a temporary file of the store, not yet anybody's."""
+
+    path: Path
+    size: int
+    sha256: str
+    info: AudioInfo
 
 
 @dataclass(frozen=True)
@@ -74,19 +88,42 @@ class MediaStore:
         AudioError when the probe refuses the file; in both cases, and on any
         other failure, the temporary file is gone and nothing was stored.
         """
+        with self.stage_audio(stream, probe_file) as staged:
+            return self.place(staged, owner_id)
+
+    @contextlib.contextmanager
+    def stage_audio(
+        self, stream: BinaryIO, probe_file: Callable[[Path], AudioInfo] = probe
+    ) -> Iterator[StagedFile]:
+        """Stream and probe ``stream`` into a temporary file, removed when the block ends.
+
+        Staging needs no owner: the caller may retry its transaction and
+        :meth:`place` the same bytes again under another owner id. Raises
+        UploadTooLarge or AudioError (and then nothing stays behind).
+        """
         fd, temp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=self.root)
         temp = Path(temp_name)
         try:
             size, digest = self._copy(stream, fd)
             info = probe_file(temp)
-            name = f"{owner_id}-{digest[:12]}{info.extension}"
             os.chmod(temp, FILE_MODE)
-            os.replace(temp, self.path(name))
-            self._sync_dir()
-        except BaseException:
+            yield StagedFile(temp, size, digest, info)
+        finally:
             temp.unlink(missing_ok=True)
+
+    def place(self, staged: StagedFile, owner_id: int | str) -> StoredFile:
+        """Give staged bytes their final name (a hard link: atomic, and the stage stays)."""
+        name = f"{owner_id}-{staged.sha256[:12]}{staged.info.extension}"
+        target = self.path(name)
+        link = staged.path.with_name(f"{staged.path.name}.{secrets.token_hex(4)}")
+        os.link(staged.path, link)
+        try:
+            os.replace(link, target)  # also over a leftover of an earlier, failed attempt
+        except BaseException:
+            link.unlink(missing_ok=True)
             raise
-        return StoredFile(name=name, size=size, sha256=digest, info=info)
+        self._sync_dir()
+        return StoredFile(name=name, size=staged.size, sha256=staged.sha256, info=staged.info)
 
     def _copy(self, stream: BinaryIO, fd: int) -> tuple[int, str]:
         """Copy in chunks, hashing on the way; the limit is checked before each write."""
@@ -165,6 +202,4 @@ def file_sha256(path: Path) -> str:
 
 def media_store() -> MediaStore:
     """The current app's media store."""
-    from flask import current_app
-
     return MediaStore(current_app.config["MEDIA_DIR"], current_app.config["MAX_UPLOAD_BYTES"])

@@ -1,6 +1,7 @@
-"""Text: Markdown to safe HTML, and transcripts (WebVTT/SRT) to cues.
+"""Text: one-line cleaning, Markdown to safe HTML, and transcripts (WebVTT/SRT) to cues.
 
-Pure functions on plain values. Markdown is parsed by markdown-it-py (raw
+Pure functions on plain values. :func:`clean_line` is the one way a title,
+name, tag or slug source is cleaned. Markdown is parsed by markdown-it-py (raw
 HTML off) and the result is sanitised again by nh3, so hostile input can never
 produce script, event handlers or ``javascript:`` links. Transcripts are
 parsed by webvtt-py; a malformed one raises :class:`TranscriptError` with a
@@ -11,7 +12,9 @@ from __future__ import annotations
 
 import html
 import io
+import math
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -30,6 +33,71 @@ ALLOWED_TAGS: set[str] = {
 }  # fmt: skip
 ALLOWED_ATTRIBUTES: dict[str, set[str]] = {"a": {"href", "title"}}
 ALLOWED_URL_SCHEMES: set[str] = {"http", "https", "mailto", "tel"}
+
+#: Kept only between two visible non-ASCII characters, where it joins an emoji sequence.
+ZERO_WIDTH_JOINER = "\u200d"
+
+
+def _is_invisible(char: str) -> bool:
+    """Format characters (bidi controls, zero-width space, soft hyphen, BOM…) and
+    control characters, except the ZWJ and the line breaks and tabs that become spaces."""
+    category = unicodedata.category(char)
+    if category == "Cf":
+        return char != ZERO_WIDTH_JOINER
+    return category == "Cc" and not char.isspace()
+
+
+def _joins(before: str, after: str) -> bool:
+    return all(
+        char and not char.isascii() and not char.isspace() and char != ZERO_WIDTH_JOINER
+        for char in (before, after)
+    )
+
+
+def normalize_line(value: str) -> str:
+    """``value`` as one clean line, not shortened (see :func:`clean_line`)."""
+    # NFC first, so that a character that normalises to ASCII (the Kelvin sign)
+    # is judged as ASCII when deciding about a joiner next to it.
+    chars = [c for c in unicodedata.normalize("NFC", value) if not _is_invisible(c)]
+    padded = ["", *chars, ""]
+    kept = [
+        char
+        for before, char, after in zip(padded, chars, padded[2:], strict=False)
+        if char != ZERO_WIDTH_JOINER or _joins(before, after)
+    ]
+    # Removing a character between a letter and its accent can make them composable.
+    return unicodedata.normalize("NFC", " ".join("".join(kept).split()))
+
+
+def cut_at_word(text: str, max_length: int, separator: str = " ") -> str:
+    """``text`` cut to at most ``max_length`` characters at the last ``separator``.
+
+    A first word longer than the limit is cut hard; no ellipsis is added and
+    separators at the cut end are dropped. ``separator`` is one character
+    (``"-"`` for slugs).
+    """
+    if len(text) <= max_length:
+        return text
+    if max_length <= 0:
+        return ""
+    # Include the character just past the limit: a separator there ends a whole word.
+    cut = text.rfind(separator, 0, max_length + 1)
+    return (text[:cut] if cut > 0 else text[:max_length]).rstrip(separator)
+
+
+def clean_line(value: str, max_length: int) -> str:
+    """A title, name, tag or slug source as one clean line of at most ``max_length`` characters.
+
+    Removes bidirectional controls, other invisible format characters (zero-width
+    space, word joiner, BOM, soft hyphen…) and control characters; keeps U+200D
+    ZERO WIDTH JOINER only between two visible non-ASCII characters (emoji).
+    Every run of whitespace, line breaks included, becomes one space; the result
+    is NFC, stripped, and cut at a word boundary by :func:`cut_at_word`.
+    Cleaning a cleaned line changes nothing.
+    """
+    # A hard cut can end inside an emoji sequence, on a joiner with nothing to join.
+    return cut_at_word(normalize_line(value), max_length).rstrip(ZERO_WIDTH_JOINER)
+
 
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
 
@@ -77,6 +145,25 @@ class Cue:
     text: str
 
 
+#: The character references of WebVTT cue text; webvtt-py strips tags but leaves these.
+_VTT_ENTITIES: dict[str, str] = {
+    "&amp;": "&", "&lt;": "<", "&gt;": ">", "&nbsp;": "\u00a0", "&lrm;": "\u200e",
+    "&rlm;": "\u200f",
+}  # fmt: skip
+_VTT_ENTITY = re.compile("|".join(map(re.escape, _VTT_ENTITIES)))
+#: The line terminators of WebVTT and SRT (U+2028 and the like stay inside a line).
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def _unescape_vtt(text: str) -> str:
+    return _VTT_ENTITY.sub(lambda match: _VTT_ENTITIES[match.group()], text)
+
+
+def _escape_vtt(text: str) -> str:
+    # A bare "<" starts a cue tag (and its text is lost), a bare "&" a reference.
+    return text.replace("&", "&amp;").replace("<", "&lt;")
+
+
 def _seconds(timestamp: webvtt.models.Timestamp) -> float:
     return timestamp.in_milliseconds() / 1000
 
@@ -101,8 +188,13 @@ def parse_transcript(source: str, format: str = "vtt") -> list[Cue]:
         parsed = webvtt.from_buffer(io.StringIO(source.lstrip("\ufeff")), format=format)
     except (MalformedFileError, ValueError, IndexError) as exc:
         raise TranscriptError(f"Dit is geen geldig {name}-bestand.", repr(exc)) from exc
+    unescape = _unescape_vtt if format == "vtt" else str
     cues = [
-        Cue(_seconds(caption.start_time), _seconds(caption.end_time), caption.text.strip())
+        Cue(
+            _seconds(caption.start_time),
+            _seconds(caption.end_time),
+            unescape(caption.text).strip(),
+        )
         for caption in parsed.captions
     ]
     if not cues:
@@ -130,17 +222,138 @@ def clock(seconds: float, rounding: Callable[[float], int] = int) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
+def normalize_cue_text(text: str) -> str:
+    """A cue's text as it can be written: no blank (or whitespace-only) lines, stripped.
+
+    A blank line ends a cue in WebVTT and SRT, so whatever followed it would
+    be lost; the lines are kept, the blank ones dropped.
+    """
+    return "\n".join(line for line in _LINE_BREAK.split(text) if line.strip()).strip()
+
+
+def _writable(cues: list[Cue]) -> list[tuple[Cue, str]]:
+    """The cues with text, each with its normalised text.
+
+    A cue without text shows nothing (and SRT cannot hold one), so it is left
+    out; a text with ``-->`` would read as a timing line and raises TranscriptError.
+    """
+    written = []
+    for number, cue in enumerate(cues, start=1):
+        text = normalize_cue_text(cue.text)
+        if "-->" in text:
+            raise TranscriptError(
+                f"Tekstblok {number} bevat de pijl -->; die mag niet in de tekst staan.",
+                f"arrow in cue {number}: {text!r}",
+            )
+        if text:
+            written.append((cue, text))
+    return written
+
+
 def cues_to_vtt(cues: list[Cue]) -> str:
-    blocks = [f"{_timestamp(c.start, '.')} --> {_timestamp(c.end, '.')}\n{c.text}" for c in cues]
+    """WebVTT that :func:`parse_transcript` reads back as the same cues.
+
+    Texts pass through :func:`normalize_cue_text` and are escaped (``&``, ``<``);
+    cues left without text are left out; a text containing ``-->`` raises
+    TranscriptError.
+    """
+    blocks = [
+        f"{_timestamp(c.start, '.')} --> {_timestamp(c.end, '.')}\n{_escape_vtt(text)}"
+        for c, text in _writable(cues)
+    ]
     return "WEBVTT\n\n" + "\n\n".join(blocks) + "\n"
 
 
 def cues_to_srt(cues: list[Cue]) -> str:
+    """SubRip, with the same normalisation, omission and refusal as :func:`cues_to_vtt`
+    (but no escaping: SRT has no character references)."""
     blocks = [
-        f"{number}\n{_timestamp(c.start, ',')} --> {_timestamp(c.end, ',')}\n{c.text}"
-        for number, c in enumerate(cues, start=1)
+        f"{number}\n{_timestamp(c.start, ',')} --> {_timestamp(c.end, ',')}\n{text}"
+        for number, (c, text) in enumerate(_writable(cues), start=1)
     ]
     return "\n\n".join(blocks) + "\n"
+
+
+#: Plain text is cut into cues of about this many characters, at sentence ends.
+CUE_LENGTH = 300
+#: Where a sentence ends: its punctuation and any closing quotes or brackets.
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]* ")
+
+
+def _pieces(paragraph: str) -> list[str]:
+    """A paragraph (words separated by single spaces) as pieces of about CUE_LENGTH characters.
+
+    Whole sentences are packed together; a sentence longer than CUE_LENGTH is
+    cut between words; a single longer word stays whole.
+    """
+    sentences, start = [], 0
+    for match in _SENTENCE_END.finditer(paragraph):
+        sentences.append(paragraph[start : match.end() - 1])
+        start = match.end()
+    sentences.append(paragraph[start:])
+    pieces: list[str] = []
+    for sentence in sentences:
+        for word in sentence.split(" ") if len(sentence) > CUE_LENGTH else [sentence]:
+            if pieces and len(pieces[-1]) + 1 + len(word) <= CUE_LENGTH:
+                pieces[-1] += " " + word
+            else:
+                pieces.append(word)
+    return pieces
+
+
+def _paragraphs(text: str) -> list[str]:
+    """Paragraphs (separated by blank lines) as running text: words joined by one space."""
+    paragraphs: list[list[str]] = [[]]
+    for line in text.splitlines():
+        if line.split():
+            paragraphs[-1].extend(line.split())
+        elif paragraphs[-1]:
+            paragraphs.append([])
+    return [" ".join(words) for words in paragraphs if words]
+
+
+def _spread(pieces: list[str], duration: float) -> list[Cue]:
+    """Contiguous cues from 0 to ``duration``, each as long as its share of the text."""
+    total = sum(len(piece) for piece in pieces)
+    starts, done = [], 0
+    for piece in pieces:
+        starts.append(duration * done / total)
+        done += len(piece)
+    ends = [*starts[1:], float(duration)]
+    return [Cue(start, end, piece) for start, end, piece in zip(starts, ends, pieces, strict=True)]
+
+
+def plain_text_cues(text: str, duration: float | None) -> list[Cue]:
+    """Cues for a transcript pasted as plain text, without times.
+
+    Every paragraph (paragraphs are separated by blank lines) becomes one or
+    more cues of running text; a paragraph longer than CUE_LENGTH characters
+    is cut at sentence ends. The cues share ``duration`` in proportion to their
+    length: in order, each starting where the previous one ends, the first at 0,
+    the last ending at ``duration``. Every word of ``text`` is kept.
+
+    Raises TranscriptError for empty text, for a missing or non-positive
+    duration (the audio gives the times), and for a line containing ``-->``,
+    naming that line.
+    """
+    if not text.strip():
+        raise TranscriptError("Het transcript is leeg.", "empty plain text")
+    if duration is None or not math.isfinite(duration) or duration <= 0:
+        raise TranscriptError(
+            "Platte tekst zonder tijden kan pas als de aflevering audio heeft: de tijden "
+            "worden over de lengte van de audio verdeeld. Upload eerst de audio, of gebruik "
+            "WebVTT of SRT.",
+            f"duration {duration!r}",
+        )
+    for number, line in enumerate(text.splitlines(), start=1):
+        if "-->" in line:
+            raise TranscriptError(
+                f"Regel {number} bevat de pijl -->; in platte tekst kan dat niet. Haal de pijl "
+                "weg, of plak een volledig WebVTT- of SRT-bestand.",
+                f"arrow in plain text line {number}: {line!r}",
+            )
+    pieces = [piece for paragraph in _paragraphs(text) for piece in _pieces(paragraph)]
+    return _spread(pieces, duration)
 
 
 def transcript_text(cues: list[Cue]) -> str:

@@ -68,19 +68,25 @@ def _search(app, text: str) -> list[str]:
 
 def test_check_finds_index_drift_and_repairs_it(runner, demo, app):
     """Edits the index never saw (a restore, another app node) are found and caught up."""
-    from archive import search
+    from archive import editorial, search
     from archive.models import Story
 
     stories = db.session.scalars(select(Story).order_by(Story.id)).all()
     changed, withdrawn, lost = stories[0], stories[1], stories[2]
-    # Straight to the database, as another node or a restored backup would leave it:
-    changed.title = "Zonnebloemveld"
+    # Saved as on another app node: this process's index does not follow it.
+    followers = app.extensions["archive.change_followers"]
+    saved, followers[:] = list(followers), []
+    editorial.save("story", changed.id, {"title": "Zonnebloemveld"}, editorial.COMMAND_LINE)
+    followers[:] = saved
+    # Straight to the database, as a restored backup would leave it:
     withdrawn.status = "draft"
+    withdrawn.version += 1
     db.session.commit()
     search.remove_item("story", lost.id)
 
     report = runner.invoke(args=["check"])
     assert report.exit_code == 1
+    assert "zoekindex loopt achter op het wijzigingslog" in report.output
     assert f"zoekindex loopt achter: story {changed.slug}" in report.output
     assert f"staat nog in de zoekindex: story {withdrawn.slug}" in report.output
     assert f"ontbreekt in de zoekindex: story {lost.slug}" in report.output

@@ -10,8 +10,9 @@ import pytest
 from sqlalchemy import func, select
 
 from archive.audio import AudioError
-from archive.ingest import attach_audio
+from archive.ingest import Attached, attach_audio
 from archive.models import AuditEvent, Episode, db, suggest_slug
+from archive.storage import media_store
 
 AUDIO = Path(__file__).resolve().parent / "fixtures" / "audio"
 
@@ -20,21 +21,26 @@ def media(app) -> list[str]:
     return sorted(p.name for p in Path(app.config["MEDIA_DIR"]).iterdir())
 
 
-def new_episode(show, stem: str = "opname-3") -> Episode:
-    """As the upload view makes it: the title is the file name's stem for now."""
-    episode = Episode(show=show, title=stem, slug=suggest_slug(Episode, stem))
+def new_episode(show, **fields) -> Episode:
+    """A flushed episode without audio or title: the tags may fill it."""
+    fields.setdefault("slug", suggest_slug(Episode, "opname"))
+    episode = Episode(show=show, title="", version=1, **fields)
     db.session.add(episode)
     db.session.flush()
     return episode
 
 
-def attach(episode: Episode, fixture: str) -> str | None:
-    return attach_audio(episode, io.BytesIO((AUDIO / fixture).read_bytes()))
+def attach(episode: Episode, fixture: str, new: bool = True) -> Attached:
+    store = media_store()
+    with store.stage_audio(io.BytesIO((AUDIO / fixture).read_bytes())) as staged:
+        return attach_audio(episode, staged, store, fill_from_file=new)
 
 
 def test_new_episode_is_filled_from_the_tags(app, show):
     episode = new_episode(show)
-    assert attach(episode, "cover-chapters.mp3") is None
+    attached = attach(episode, "cover-chapters.mp3")
+    assert attached.previous is None
+    assert sorted(attached.written) == sorted([episode.audio_path, episode.artwork_path])
     assert episode.title == "Testaflevering"
     assert episode.summary == "Shownotes van de testaflevering."
     assert episode.show_notes == "Shownotes van de testaflevering."
@@ -52,18 +58,12 @@ def test_new_episode_is_filled_from_the_tags(app, show):
     assert media(app) == sorted([episode.audio_path, episode.artwork_path])
 
 
-def test_the_stem_title_is_replaced_but_a_real_title_is_kept(show):
-    with_stem = new_episode(show, "aflevering")
-    other = new_episode(show, "aflevering")  # slug aflevering-2: still the stem
-    attach(with_stem, "id3v24.mp3")
-    attach(other, "id3v23.mp3")
-    assert with_stem.title == other.title == "Testaflevering"
-
-    titled = Episode(show=show, title="Eigen titel", slug="eigen", summary="Eigen samenvatting")
-    db.session.add(titled)
-    db.session.flush()
+def test_an_empty_field_is_filled_but_a_value_is_kept(show):
+    titled = new_episode(show, slug="eigen", summary="Eigen samenvatting")
+    titled.title = "Eigen titel"
     attach(titled, "id3v24.mp3")
     assert (titled.title, titled.summary) == ("Eigen titel", "Eigen samenvatting")
+    assert titled.number == 7
 
 
 @pytest.mark.parametrize("fixture", ["cover-chapters.m4a", "picture.flac", "vorbis.ogg"])
@@ -84,8 +84,7 @@ def test_every_format_fills_the_same_fields(show, fixture):
 def test_cover_art_that_directories_refuse_is_not_used(app, show, fixture, note):
     """The feed would publish it as itunes:image; the show's artwork stands in."""
     episode = new_episode(show)
-    notes: list[str] = []
-    attach_audio(episode, io.BytesIO((AUDIO / fixture).read_bytes()), notes=notes)
+    notes = attach(episode, fixture).notes
     assert episode.artwork_path is None
     assert media(app) == [episode.audio_path]
     assert any(note in line and "niet gebruikt" in line for line in notes)
@@ -96,8 +95,8 @@ def test_replacing_keeps_what_the_editor_made(app, show):
     attach(episode, "cover-chapters.mp3")
     episode.title, episode.number, episode.chapters = "Door redactie", 2, []
     old_audio, artwork = episode.audio_path, episode.artwork_path
-    previous = attach(episode, "vorbis.ogg")
-    assert previous == old_audio
+    attached = attach(episode, "vorbis.ogg", new=False)
+    assert attached.previous == old_audio and attached.written == [episode.audio_path]
     assert episode.audio_path != old_audio and episode.audio_path.endswith(".ogg")
     assert (episode.title, episode.number, episode.chapters) == ("Door redactie", 2, [])
     assert episode.artwork_path == artwork
@@ -109,7 +108,7 @@ def test_bad_audio_leaves_the_episode_and_the_media_as_they_were(app, show):
     episode = new_episode(show)
     with pytest.raises(AudioError):
         attach(episode, "truncated-vbr.mp3")
-    assert episode.audio_path is None and episode.title == "opname-3"
+    assert episode.audio_path is None and episode.title == ""
     assert media(app) == []
 
 
@@ -169,7 +168,8 @@ def test_import_uses_the_markdown_sidecar_and_transcript(runner, show, tmp_path)
     assert episode.number == 7  # from the tags: the sidecar did not say
     assert sorted(tag.name for tag in episode.tags) == ["import", "school"]
     assert "00:00:01.500 --> 00:00:03.000" in episode.transcript_vtt
-    assert db.session.scalar(select(AuditEvent.detail)) == "flask import aflevering.mp3"
+    event = db.session.scalars(select(AuditEvent)).one()
+    assert (event.actor, event.detail) == ("import", "aflevering.mp3")
 
 
 def test_reimport_by_slug_replaces_the_audio_and_removes_the_old_file(runner, show, app, tmp_path):

@@ -3,22 +3,22 @@
 Everything here is written for the demonstration (not real testimonies) and is
 marked ``is_demo`` in the data. :func:`load` is idempotent: it adds what is
 missing, identified by slug, and never overwrites what is there, so editors'
-changes to demo items survive a second run.
+changes to demo items survive a second run. Everything is written through
+:mod:`archive.editorial` (actor "demo"), the same path as an editor's work.
 """
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import Any
 
 import yaml
 from sqlalchemy import select
 
-from ..importer import after_save, apply_story, parse_datetime, read_front_matter, story_values
-from ..ingest import attach_audio, new_files
-from ..models import Campaign, Episode, Show, Story, db, get_or_create_tags
-from ..storage import media_store
+from .. import editorial
+from ..importing.common import parse_datetime, read_front_matter
+from ..importing.stories import save_story, story_values
+from ..models import Campaign, Episode, Show, Story, db
 
 HERE = Path(__file__).resolve().parent
 
@@ -45,9 +45,7 @@ def _campaign(report: list[str]) -> Campaign:
     spec = _yaml(HERE / "campaign.yaml")
     campaign = db.session.scalar(select(Campaign).where(Campaign.slug == spec["slug"]))
     if campaign is None:
-        campaign = Campaign(**spec, is_demo=True)
-        db.session.add(campaign)
-        db.session.commit()
+        campaign = editorial.create_campaign({**spec, "is_demo": True}, editorial.DEMO)
         report.append(f"Added campaign {campaign.name}.")
     return campaign
 
@@ -57,18 +55,8 @@ def _show(report: list[str]) -> Show:
     artwork = spec.pop("artwork")
     show = db.session.scalar(select(Show).where(Show.slug == spec["slug"]))
     if show is None:
-        data = (HERE / artwork).read_bytes()
-        name = f"show-{spec['slug']}-{hashlib.sha256(data).hexdigest()[:12]}.jpg"
-        store = media_store()
-        store.save_bytes(data, name)
-        show = Show(**spec, artwork_path=name, is_demo=True)
-        db.session.add(show)
-        try:
-            db.session.commit()
-        except Exception:
-            db.session.rollback()
-            store.delete(name)
-            raise
+        values = {**spec, "is_demo": True}
+        show = editorial.create_show(values, (HERE / artwork).read_bytes(), editorial.DEMO)
         report.append(f"Added podcast {show.title}.")
     return show
 
@@ -78,46 +66,37 @@ def _story(path: Path, report: list[str]) -> None:
     values = story_values(meta, body)
     if db.session.scalar(select(Story.id).where(Story.slug == values["slug"])):
         return
-    story = Story(slug=values["slug"], is_demo=True)
-    db.session.add(story)
-    apply_story(story, values)
-    db.session.commit()
-    after_save(story)
-    report.append(f"Added story {story.slug}.")
+    save_story(values, editorial.DEMO, {"is_demo": True})
+    report.append(f"Added story {values['slug']}.")
 
 
 def _episode(spec_path: Path, show: Show, campaign: Campaign, report: list[str]) -> None:
     spec = _yaml(spec_path)
     if db.session.scalar(select(Episode.id).where(Episode.slug == spec["slug"])):
         return
-    episode = Episode(
-        show=show,
-        slug=spec["slug"],
-        title=spec["title"],
-        summary=spec["summary"],
-        show_notes=spec["show_notes"],
-        season=spec.get("season"),
-        number=spec.get("number"),
-        perspective=spec.get("perspective"),
-        content_note=spec.get("content_note", ""),
-        campaign=campaign if spec.get("campaign") == campaign.slug else None,
-        tags=get_or_create_tags(spec.get("tags", [])),
-        transcript_vtt=spec_path.with_suffix(".vtt").read_text(encoding="utf-8"),
-        is_demo=True,
-    )
-    db.session.add(episode)
-    db.session.flush()  # the id goes into the audio file's name
-    store = media_store()
-    written: list[str] = []
-    try:
-        with spec_path.with_suffix(".mp3").open("rb") as audio:
-            attach_audio(episode, audio, store)  # the same path as an editor's upload
-        written = new_files(episode, None)
-        episode.publish(parse_datetime(spec["published_at"]))
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        store.discard(written)
-        raise
-    after_save(episode)
-    report.append(f"Added episode {episode.slug}.")
+    values = {
+        "slug": spec["slug"],
+        "title": spec["title"],
+        "summary": spec["summary"],
+        "show_notes": spec["show_notes"],
+        "season": spec.get("season"),
+        "number": spec.get("number"),
+        "perspective": spec.get("perspective"),
+        "content_note": spec.get("content_note", ""),
+        "campaign_id": campaign.id if spec.get("campaign") == campaign.slug else None,
+        "tags": spec.get("tags", []),
+        "transcript_vtt": spec_path.with_suffix(".vtt").read_text(encoding="utf-8"),
+        "is_demo": True,
+    }
+    at = parse_datetime(spec["published_at"])
+    audio = spec_path.with_suffix(".mp3")
+    with audio.open("rb") as stream:  # the same path as an editor's upload
+        editorial.create_episode(
+            stream,
+            audio.name,
+            editorial.DEMO,
+            values,
+            publication=editorial.Publication("at", at),
+            show_id=show.id,
+        )
+    report.append(f"Added episode {spec['slug']}.")

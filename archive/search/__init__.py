@@ -1,18 +1,22 @@
 """Dutch full-text search over stories, episodes and their transcripts (Whoosh).
 
-The index is derived data: :func:`rebuild` makes it from the database, and
-:func:`update_item` / :func:`remove_item` keep it current after each commit.
+The index is derived data: it follows the change log (:func:`follow`, run
+after every editorial commit of this process), :func:`rebuild` makes it anew
+from the database, and :func:`update_item` / :func:`remove_item` repair items.
 :func:`query` turns a visitor's words into plain result values.
 
 Modules: ``analysis`` (Dutch analyzer), ``documents`` (schema and document
-builder), ``store`` (generations on disk, writers, atomic swap), ``sync``
-(database to index), ``querying`` (parsing, ranking, facets, highlights).
+builder), ``store`` (generations on disk, writers, atomic swap), ``follow``
+(the change log to the index), ``sync`` (rebuilds and repairs), ``querying``
+(parsing, ranking, facets, highlights).
 """
 
 from __future__ import annotations
 
 from flask import Flask
 
+from ..editorial import changelog
+from .follow import follow, follower_name, position
 from .querying import FacetValue, Hit, SearchResults, clean_query, query
 from .store import IndexStore, RebuildRunning
 from .sync import (
@@ -32,9 +36,12 @@ __all__ = [
     "RebuildRunning",
     "SearchResults",
     "clean_query",
+    "follow",
+    "follower_name",
     "index_store",
     "indexed_versions",
     "init_app",
+    "position",
     "query",
     "rebuild",
     "remove_item",
@@ -43,8 +50,5 @@ __all__ = [
 
 
 def init_app(app: Flask) -> None:
-    """Index imported and demo items as they are saved (``importer.AFTER_SAVE``)."""
-    from .. import importer
-
-    if update_item not in importer.AFTER_SAVE:
-        importer.AFTER_SAVE.append(update_item)
+    """Follow the change log after every editorial commit of this app."""
+    changelog.register(app, follow)

@@ -168,9 +168,8 @@ def _common(item: Story | Episode) -> dict[str, Any]:
 
 
 def item_version(item: Story | Episode) -> str:
-    """What ``flask check`` compares: the item and the moment it last changed."""
-    changed = _naive_utc(item.updated_at).isoformat() if item.updated_at else ""
-    return f"{item_key(item.kind, item.id)}|{changed}"
+    """What ``flask check`` compares: the item and its version (one per editorial save)."""
+    return f"{item_key(item.kind, item.id)}|{item.version}"
 
 
 def documents_for(item: Story | Episode) -> list[dict[str, Any]]:

@@ -7,9 +7,9 @@ one ``rename``, so searches never see a half-built index.
 
 Several processes (gunicorn workers, ``flask`` commands) may write. Whoosh's
 own write lock serialises them; a writer waits for it (:data:`WRITE_TIMEOUT`)
-instead of failing. While a rebuild runs, every item update is also noted in
-``rebuild.journal``; the rebuild replays the journal into the new generation
-before and after the swap, so no update made during a rebuild is lost.
+instead of failing. Changes made during a rebuild are not lost: each
+generation knows how far it followed the change log (see ``follow``), and the
+rebuild applies what came after its start before it swaps.
 """
 
 from __future__ import annotations
@@ -33,7 +33,6 @@ from .documents import make_schema
 
 POINTER = "current"
 GENERATION_PREFIX = "gen-"
-JOURNAL = "rebuild.journal"
 REBUILD_LOCK = "rebuild.lock"
 
 #: Seconds a writer waits for another process's write lock before giving up.
@@ -145,14 +144,8 @@ class IndexStore:
                 writer.add_document(**document)
 
     def write_item(self, item: str, documents: list[dict[str, Any]]) -> None:
-        """Bring ``item`` up to date in the current index (and a rebuild's journal)."""
-        generation = self.ensure()
-        self.note_in_journal(item)
-        self.replace(generation, item, documents)
-        # A rebuild may have swapped generations while we wrote: write there too.
-        now = self.current()
-        if now is not None and now != generation:
-            self.replace(now, item, documents)
+        """Bring ``item`` up to date in the current index."""
+        self.replace(self.ensure(), item, documents)
 
     def build(
         self, documents: Iterable[dict[str, Any]], procs: int = 1, limitmb: int = REBUILD_LIMIT_MB
@@ -171,49 +164,20 @@ class IndexStore:
             raise
         return generation
 
-    # -- rebuild journal ---------------------------------------------------
-
-    @property
-    def journal_path(self) -> Path:
-        return self.root / JOURNAL
-
-    def note_in_journal(self, item: str) -> None:
-        """Append ``item`` to the journal if a rebuild is running (atomic O_APPEND line)."""
-        try:
-            fd = os.open(self.journal_path, os.O_WRONLY | os.O_APPEND)
-        except FileNotFoundError:
-            return
-        try:
-            os.write(fd, f"{item}\n".encode())
-        finally:
-            os.close(fd)
-
-    def read_journal(self, offset: int) -> tuple[list[str], int]:
-        """Items noted since byte ``offset``, and the new offset."""
-        try:
-            with self.journal_path.open("rb") as handle:
-                handle.seek(offset)
-                data = handle.read()
-        except FileNotFoundError:
-            return [], offset
-        complete = data[: data.rfind(b"\n") + 1]
-        items = [line for line in complete.decode().splitlines() if line]
-        return list(dict.fromkeys(items)), offset + len(complete)
+    # -- rebuild lock ------------------------------------------------------
 
     @contextlib.contextmanager
     def rebuilding(self) -> Iterator[None]:
-        """Hold the rebuild lock and keep a journal for the duration."""
+        """Hold the rebuild lock (one rebuild at a time per index directory)."""
         self.root.mkdir(parents=True, exist_ok=True)
         with (self.root / REBUILD_LOCK).open("a") as lock:
             try:
                 fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
                 raise RebuildRunning(str(self.root)) from None
-            self.journal_path.write_bytes(b"")
             try:
                 yield
             finally:
-                self.journal_path.unlink(missing_ok=True)
                 fcntl.flock(lock, fcntl.LOCK_UN)
 
     # -- reading -----------------------------------------------------------

@@ -1,8 +1,8 @@
 """Keeping the index in step with the database: per item, and as a whole.
 
-The database is the truth. Item updates run after the database commit; a
-failed index update never fails the request: the item is marked
-``needs_reindex`` (``flask check --repair`` and ``flask reindex`` pick it up).
+The database is the truth. Day to day the index follows the change log
+(:mod:`.follow`); :func:`rebuild` makes a whole new generation from the
+database, and :func:`update_item` / :func:`remove_item` repair single items.
 """
 
 from __future__ import annotations
@@ -14,13 +14,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from ..models import ITEM_MODELS, Episode, Story, db
+from ..editorial import changelog
+from ..models import Episode, Story, db
 from .documents import documents_for, item_key
-from .store import IndexStore
+from .follow import (
+    apply_changes,
+    follower_name,
+    following,
+    index_store,
+    read_position,
+    write_position,
+)
 
 log = logging.getLogger(__name__)
 
@@ -28,30 +35,11 @@ log = logging.getLogger(__name__)
 REBUILD_BATCH = 200
 
 
-def index_store() -> IndexStore:
-    return IndexStore(current_app.config["INDEX_DIR"])
-
-
-def _mark_for_reindex(item: Story | Episode, value: bool) -> None:
-    # A flag, not a change: ``updated_at`` stays what the index was (or will be) built from.
-    model = type(item)
-    try:
-        db.session.execute(
-            update(model)
-            .where(model.id == item.id)
-            .values(needs_reindex=value, updated_at=model.updated_at)
-        )
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        log.exception("could not set needs_reindex=%s on %s %s", value, item.kind, item.id)
-
-
 def update_item(item: Story | Episode) -> bool:
-    """Index ``item`` if it is published (or scheduled), else remove it.
+    """Index ``item`` as it is now if it is published (or scheduled), else remove it.
 
-    Call after the database commit. Returns False when the index could not be
-    updated; the item is then marked ``needs_reindex``. Never raises.
+    For repairs and tests: the normal path is :func:`.follow.follow`. Returns
+    False when the index could not be written; never raises.
     """
     try:
         key = item_key(item.kind, item.id)
@@ -59,10 +47,7 @@ def update_item(item: Story | Episode) -> bool:
         index_store().write_item(key, documents)
     except Exception:
         log.exception("search index update failed for %s %s", item.kind, item.id)
-        _mark_for_reindex(item, True)
         return False
-    if item.needs_reindex:
-        _mark_for_reindex(item, False)
     return True
 
 
@@ -129,52 +114,27 @@ def _session_documents(session: Session, report: RebuildReport) -> Iterator[dict
             yield from documents
 
 
-def _replay(store: IndexStore, generation: Path, offset: int, report: RebuildReport) -> int:
-    """Re-read the items noted in the journal since ``offset`` into ``generation``."""
-    keys, offset = store.read_journal(offset)
-    if not keys:
-        return offset
-    db.session.expire_all()
-    with store.writer(generation) as writer:
-        for key in keys:
-            kind, _, number = key.partition(":")
-            writer.delete_by_term("item", key)
-            item = db.session.get(ITEM_MODELS[kind], int(number))
-            if item is not None and item.is_published:
-                for document in documents_for(item):
-                    writer.add_document(**document)
-    report.replayed += len(keys)
-    return offset
-
-
 def rebuild(procs: int = 1) -> RebuildReport:
     """Rebuild the whole index from the database into a new generation and swap it in.
 
-    Searches keep using the old generation until the swap; updates made
-    meanwhile are replayed from the journal. Raises
-    :class:`~archive.search.store.RebuildRunning` if another rebuild runs.
+    Searches keep using the old generation until the swap. The new generation
+    starts at the change log's last id when the rebuild began; the changes
+    made meanwhile are applied to it under the follow lock, then it is
+    swapped in. Raises :class:`~archive.search.store.RebuildRunning` if
+    another rebuild runs.
     """
     store = index_store()
     report = RebuildReport()
     started = time.perf_counter()
-    flagged = {
-        model: set(db.session.scalars(select(model.id).where(model.needs_reindex)))
-        for model in (Story, Episode)
-    }
     with store.rebuilding():
+        start = changelog.last_id()
         generation = store.build(_documents(report), procs=procs)
-        offset = _replay(store, generation, 0, report)
-        store.swap(generation)
-        _replay(store, generation, offset, report)
+        write_position(generation, start)
+        with following(store):
+            report.replayed = apply_changes(store, generation)
+            store.swap(generation)
     store.prune()
-    for model, ids in flagged.items():
-        if ids:
-            db.session.execute(
-                update(model)
-                .where(model.id.in_(ids))
-                .values(needs_reindex=False, updated_at=model.updated_at)
-            )
-    db.session.commit()
+    changelog.report_position(follower_name(store), read_position(generation))
     report.seconds = time.perf_counter() - started
     report.generation = generation
     return report

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import lxml.html
 import pytest
 from flask.globals import _cv_app
 from flask.testing import FlaskClient
@@ -83,3 +84,15 @@ def admin_client(app, admin: Editor) -> FlaskClient:
     client = app.test_client()
     assert log_in(client, admin.email).status_code == 302
     return client
+
+
+def form_fields(page: str, field: str = "title") -> dict:
+    """What a browser would send for the form on ``page`` that has ``field``, unchanged."""
+    for form in lxml.html.fromstring(page).forms:
+        if field in form.inputs:
+            values: dict = {}
+            for name, value in form.form_values():
+                values.setdefault(name, value)
+            # A browser strips the one line break HTML puts after <textarea>.
+            return {k: v.removeprefix("\r\n").removeprefix("\n") for k, v in values.items()}
+    raise AssertionError(f"no form with {field!r}")

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from archive.editorial import to_local
+from archive.localtime import to_local
 from archive.models import AuditEvent, Episode, Story, db, utcnow
 
 from .conftest import post_form
@@ -81,13 +81,21 @@ def test_impossible_date_format_is_refused(editor_client):
     assert db.session.scalar(select(func.count(Story.id))) == 0
 
 
-def test_duplicate_slug_is_refused_with_a_suggestion(editor_client, make_story):
+def test_a_chosen_slug_that_is_taken_is_refused_with_a_suggestion(editor_client, make_story):
     make_story("mijn-verhaal-over-school")
-    response = post_form(editor_client, NEW, story_data())
+    response = post_form(editor_client, NEW, story_data(slug="mijn-verhaal-over-school"))
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "al in gebruik" in page and "mijn-verhaal-over-school-2" in page
     assert db.session.scalar(select(func.count(Story.id))) == 1
+
+
+def test_a_slug_made_from_the_title_gets_a_suffix_when_taken(editor_client, make_story):
+    make_story("mijn-verhaal-over-school")
+    response = post_form(editor_client, NEW, story_data())
+    assert response.status_code == 302
+    slugs = db.session.scalars(select(Story.slug).order_by(Story.id)).all()
+    assert slugs == ["mijn-verhaal-over-school", "mijn-verhaal-over-school-2"]
 
 
 def test_publishing_before_the_embargo_is_refused(editor_client):

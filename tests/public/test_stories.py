@@ -7,7 +7,8 @@ import re
 import pytest
 from lxml import html as lxml_html
 
-from archive.models import Campaign, db, get_or_create_tags
+from archive.editorial import tags_named
+from archive.models import Campaign, db
 from archive.views.public import queries
 
 HOSTILE_MARKDOWN = """\
@@ -45,9 +46,9 @@ def test_list_shows_only_public_stories(client, make_story):
 def test_list_filters_by_perspective_tag_and_campaign(client, make_story, ctx):
     week = Campaign(slug="week-x", name="Week X", year=2030, starts_on=_d(1), ends_on=_d(7))
     db.session.add(week)
-    make_story("ouder", title="Ouder", perspective="parent", tags=get_or_create_tags(["School"]))
+    make_story("ouder", title="Ouder", perspective="parent", tags=tags_named(["School"]))
     make_story("kind", title="Kind", perspective="child", campaign=week)
-    make_story("leraar", title="Leraar", perspective="teacher", tags=get_or_create_tags(["school"]))
+    make_story("leraar", title="Leraar", perspective="teacher", tags=tags_named(["school"]))
     assert titles(client.get("/verhalen?perspectief=parent").get_data(as_text=True)) == ["Ouder"]
     by_tag = titles(client.get("/verhalen?onderwerp=school").get_data(as_text=True))
     assert sorted(by_tag) == ["Leraar", "Ouder"]
@@ -127,9 +128,9 @@ def test_related_stories_and_episodes_by_link_and_shared_tags(
 ):
     linked = make_episode("gekoppeld", title="Gekoppelde aflevering")
     make_episode("concept-aflevering", title="Concept aflevering", state="draft")
-    make_story("buur", title="Buurverhaal", tags=get_or_create_tags(["school"]))
-    make_story("los", title="Los verhaal", tags=get_or_create_tags(["sport"]))
-    story = make_story("hoofd", title="Hoofdverhaal", tags=get_or_create_tags(["school"]))
+    make_story("buur", title="Buurverhaal", tags=tags_named(["school"]))
+    make_story("los", title="Los verhaal", tags=tags_named(["sport"]))
+    story = make_story("hoofd", title="Hoofdverhaal", tags=tags_named(["school"]))
     story.related_episodes = [linked, db.session.scalars(_episode("concept-aflevering")).one()]
     db.session.commit()
     page = client.get("/verhalen/hoofd").get_data(as_text=True)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from archive import search
-from archive.models import Editor, Story, db, get_or_create_tags
+from archive.editorial import tags_named
+from archive.models import Editor, Story, db
 
 
 @pytest.fixture
@@ -29,7 +30,7 @@ def indexed_story(make_story):
     def make(slug: str, state: str = "public", tags: tuple[str, ...] = (), **fields) -> Story:
         story = make_story(slug, state=state, **fields)
         if tags:
-            story.tags = get_or_create_tags(list(tags))
+            story.tags = tags_named(list(tags))
             db.session.commit()
         assert search.update_item(story)
         return story

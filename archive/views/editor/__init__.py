@@ -7,14 +7,16 @@ Admin-only routes add :func:`archive.auth.admin_required` (403 for editors).
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from ...auth import csrf, login_manager
-from ...editorial import max_upload_mb
+from ...editorial import ACTIONS, actor_name
 from ...errors import ArchiveError
+from ...localtime import local_label
+from ...text import clock
 
 bp = Blueprint("editor", __name__, url_prefix="/beheer")
 
@@ -40,7 +42,7 @@ def no_store(response):  # type: ignore[no-untyped-def]
 
 @bp.errorhandler(RequestEntityTooLarge)
 def too_large(error):  # type: ignore[no-untyped-def]
-    message = f"Het bestand is groter dan de limiet van {max_upload_mb()} MB."
+    message = f"Het bestand is groter dan de limiet van {current_app.config['MAX_UPLOAD_MB']} MB."
     return render_template("beheer/error.html", message=message), 413
 
 
@@ -60,10 +62,7 @@ def archive_error(error: ArchiveError):  # type: ignore[no-untyped-def]
 @bp.app_template_filter("local_datetime")
 def local_datetime(moment) -> str:  # type: ignore[no-untyped-def]
     """Dutch local date and time, e.g. ``15-11-2021 08:00``."""
-    from ...editorial import to_local
-
-    local = to_local(moment)
-    return f"{local:%d-%m-%Y %H:%M}" if local else ""
+    return local_label(moment)
 
 
 @bp.app_template_filter("hms")
@@ -71,17 +70,19 @@ def hms(seconds: float | None) -> str:
     """A duration as ``m:ss`` or ``u:mm:ss``."""
     if not seconds:
         return "onbekend"
-    from ...text import clock
-
     return clock(seconds, round)
 
 
 @bp.app_template_filter("action_label")
 def action_label(action: str) -> str:
     """The Dutch label of an audit action (a filter, so imported macros see it too)."""
-    from ...editorial import ACTIONS
-
     return ACTIONS.get(action, action)
+
+
+@bp.app_template_filter("actor_name")
+def actor_label(event) -> str:  # type: ignore[no-untyped-def]
+    """Who did a history event: the editor's name, or "de opdrachtregel", "een import" ..."""
+    return actor_name(event)
 
 
 from . import accounts, episodes, session, stories  # noqa: E402, F401  (routes register on bp)

@@ -7,17 +7,15 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from ... import editorial
 from ...auth import admin_required
-from ...editorial import record
-from ...models import ROLES, Editor, db
+from ...models import ROLES, Editor, Episode, Story, db
 from . import bp
 from .forms import EditorAccountForm
 
 
 @bp.get("/")
 def dashboard() -> str:
-    from ...models import Episode, Story
-
     counts = {
         "stories": db.session.scalar(select(db.func.count(Story.id))),
         "episodes": db.session.scalar(select(db.func.count(Episode.id))),
@@ -41,31 +39,22 @@ def account(editor_id: int | None = None) -> Response | tuple[str, int]:
         abort(404)
     form = EditorAccountForm(obj=editor)
     if form.validate_on_submit():
-        email = (form.email.data or "").strip().lower()
-        taken = db.session.scalar(select(Editor).where(Editor.email == email))
-        if taken is not None and taken is not editor:
-            form.email.errors.append("Er is al een account met dit e-mailadres.")
-        elif editor is None and not form.password.data:
-            form.password.errors.append("Een nieuw account heeft een wachtwoord nodig.")
-        elif editor is current_user and (not form.active.data or form.role.data != "admin"):
+        if editor is current_user and (not form.active.data or form.role.data != "admin"):
             form.role.errors.append("Je kunt jezelf geen beheerder-rechten afnemen of uitzetten.")
         else:
-            created = editor is None
-            editor = editor or Editor(email=email, display_name="", password_hash="")
-            editor.email = email
-            editor.display_name = form.display_name.data or email
-            editor.role = form.role.data or "editor"
-            editor.active = bool(form.active.data)
-            if form.password.data:
-                editor.set_password(form.password.data)
-                editor.failed_logins = 0
-                editor.locked_until = None
-            db.session.add(editor)
-            db.session.flush()
-            action = "account_created" if created else "account_changed"
-            record(current_user, "editor", editor.id, action, editor.email)
-            db.session.commit()
-            flash(f"Account {editor.email} opgeslagen.")
-            return redirect(url_for("editor.accounts"))
+            values = {
+                "email": form.email.data or "",
+                "display_name": form.display_name.data or "",
+                "role": form.role.data or "editor",
+                "active": bool(form.active.data),
+                "password": form.password.data or None,
+            }
+            try:
+                saved = editorial.save_account(editor_id, values, current_user)
+            except editorial.EditorialError as error:
+                getattr(form, error.field or "email").errors.append(error.message)
+            else:
+                flash(f"Account {saved.email} opgeslagen.")
+                return redirect(url_for("editor.accounts"))
     status = 422 if form.is_submitted() else 200
     return render_template("beheer/account.html", form=form, editor=editor), status

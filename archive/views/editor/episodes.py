@@ -2,26 +2,25 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, send_from_directory, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from ... import editorial
 from ...audio import AudioError
-from ...models import PERSPECTIVES, Episode, Show, db, suggest_slug, utcnow
+from ...models import PERSPECTIVES, Episode, db
 from ...storage import UploadTooLarge, media_store
-from ...text import Cue, TranscriptError, cues_to_vtt, parse_transcript
+from ...text import TranscriptError, cues_to_vtt, parse_transcript, plain_text_cues
+from ..public import render_episode
 from . import bp
 from .common import (
-    apply_content,
     campaign_choices,
-    commit_with_publication,
+    content_values,
     delete_page,
     fill_form_from,
     filtered_list,
-    has_errors,
+    form_status,
+    save_from_form,
     withdraw_page,
 )
 from .forms import EpisodeForm, UploadForm, format_chapters
@@ -38,52 +37,47 @@ def episodes() -> str:
     )
 
 
-def _default_show() -> Show:
-    show = Show.default()
-    if show is None:
-        raise editorial.EditorialError(
-            "Er is nog geen podcast. Laad de demo of maak eerst een podcast aan."
-        )
-    return show
-
-
 @bp.route("/afleveringen/nieuw", methods=["GET", "POST"])
 def episode_upload() -> Response | tuple[str, int]:
     """Step 1: the audio file. The draft episode is filled from the file's tags."""
     form = UploadForm()
     if form.validate_on_submit():
         upload = form.audio.data
-        stem = Path(upload.filename or "aflevering").stem
-        episode = Episode(show=_default_show(), title=stem, slug=suggest_slug(Episode, stem))
-        db.session.add(episode)
         try:
-            db.session.flush()  # the id goes into the file name
-            notes = editorial.attach_new_audio(episode, upload.stream)
-            episode.slug = suggest_slug(Episode, episode.title, episode.id)
-            editorial.save(episode, current_user, "created", upload.filename or "")
-        except (AudioError, UploadTooLarge) as error:
-            db.session.rollback()
+            result = editorial.create_episode(upload.stream, upload.filename or "", current_user)
+        except (AudioError, UploadTooLarge, editorial.EditorialError) as error:
             form.audio.errors.append(error.message)
             return render_template("beheer/upload.html", form=form), error.status_code
         flash("Audio ontvangen. Controleer de gegevens en publiceer.")
-        for note in notes:
+        for note in result.notes:
             flash(note, "warning")
-        return redirect(url_for("editor.episode", episode_id=episode.id))
+        return redirect(url_for("editor.episode", episode_id=result.episode.id))
     status = 422 if form.is_submitted() else 200
     return render_template("beheer/upload.html", form=form), status
 
 
-def _episode_form(episode: Episode) -> EpisodeForm:
-    form = EpisodeForm(obj=episode)
+def episode_form(episode: Episode, **kwargs) -> EpisodeForm:  # type: ignore[no-untyped-def]
+    """The form for ``episode``; with ``formdata=None`` the episode as it is now."""
+    form = EpisodeForm(obj=episode, **kwargs)
     form.campaign_id.choices = campaign_choices()
-    if not form.is_submitted():
+    if "formdata" in kwargs or not form.is_submitted():
         fill_form_from(episode, form)
         form.chapters.data = format_chapters(episode.chapters)
+        # The current transcript as WebVTT text: one misheard word is one edit.
+        form.transcript_text.data = episode.transcript_vtt or ""
     return form
 
 
-def _transcript(form: EpisodeForm, episode: Episode) -> str | None:
-    """The WebVTT to store from the upload or the pasted text; None keeps the current one."""
+def _normalised(text: str | None) -> str:
+    return (text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def transcript_from(form: EpisodeForm, episode: Episode) -> str | None:
+    """The WebVTT to store from the upload or the text box; None keeps the current one.
+
+    The text box shows the stored transcript: sent back unchanged it is kept,
+    emptied it removes the transcript ("").
+    """
     upload = form.transcript_file.data
     if upload and getattr(upload, "filename", ""):
         raw = upload.read()
@@ -93,61 +87,67 @@ def _transcript(form: EpisodeForm, episode: Episode) -> str | None:
             raise TranscriptError("Het transcript is geen UTF-8-tekst.", "decode") from None
         kind = "srt" if upload.filename.lower().endswith(".srt") else "vtt"
         return cues_to_vtt(parse_transcript(text, kind))
-    pasted = (form.transcript_text.data or "").strip()
-    if not pasted:
+    pasted = _normalised(form.transcript_text.data)
+    if pasted == _normalised(episode.transcript_vtt):
         return None
+    if not pasted:
+        return ""
     if pasted.startswith("WEBVTT"):
         return cues_to_vtt(parse_transcript(pasted, "vtt"))
-    if "-->" in pasted:
-        return cues_to_vtt(parse_transcript(pasted, "srt"))
-    # Plain text has no times: one cue over the whole episode.
-    return cues_to_vtt([Cue(0.0, float(episode.duration or 0), pasted)])
+    if "-->" in pasted and not pasted.startswith("WEBVTT"):
+        try:
+            return cues_to_vtt(parse_transcript(pasted, "srt"))
+        except TranscriptError:
+            pass  # plain text that happens to contain an arrow: said so below, by line
+    return cues_to_vtt(plain_text_cues(pasted, episode.duration))
+
+
+def _values(form: EpisodeForm, transcript: str | None) -> dict:
+    values = {
+        **content_values(form),
+        "show_notes": form.show_notes.data or "",
+        "season": form.season.data,
+        "number": form.number.data,
+        "episode_type": form.episode_type.data or "full",
+        "explicit": bool(form.explicit.data),
+        "chapters": form.chapters.parsed,
+    }
+    if transcript is not None:
+        values["transcript_vtt"] = transcript or None
+        values["clear_transcript"] = transcript == ""
+    return values
 
 
 @bp.route("/afleveringen/<int:episode_id>", methods=["GET", "POST"])
 def episode(episode_id: int) -> Response | tuple[str, int]:
     """Step 2: review and correct, then save, publish or schedule."""
     item = get_episode(episode_id)
-    form = _episode_form(item)
+    form = episode_form(item)
     if form.validate_on_submit():
-        with db.session.no_autoflush:
-            ok = apply_content(item, form)
         try:
-            transcript = _transcript(form, item) if ok else None
+            transcript = transcript_from(form, item)
         except TranscriptError as error:
-            form.transcript_file.errors.append(error.message)
-            ok = False
-        if ok:
-            item.show_notes = form.show_notes.data or ""
-            item.season = form.season.data
-            item.number = form.number.data
-            item.episode_type = form.episode_type.data or "full"
-            item.explicit = bool(form.explicit.data)
-            item.chapters = form.chapters.parsed
-            if transcript is not None:
-                item.transcript_vtt = transcript
-            try:
-                commit_with_publication(item, form, current_user, created=False)
-            except editorial.EditorialError as error:
-                db.session.rollback()
-                form.publication.errors.append(error.message)
-            else:
-                if item.status == "published" and not item.transcript_vtt:
-                    flash("Let op: deze aflevering heeft geen transcript.", "warning")
-                flash(f"Aflevering '{item.title}' opgeslagen.")
-                return redirect(url_for("editor.episode", episode_id=item.id))
+            form.transcript_text.errors.append(error.message)
         else:
-            db.session.rollback()
-            db.session.refresh(item)
-    status = 422 if has_errors(form) else 200
+            saved = save_from_form(
+                "episode",
+                episode_id,
+                _values(form, transcript),
+                form,
+                lambda now: episode_form(now, formdata=None),
+            )
+            if saved is not None:
+                if saved.status == "published" and not saved.transcript_vtt:
+                    flash("Let op: deze aflevering heeft geen transcript.", "warning")
+                flash(f"Aflevering '{saved.title}' opgeslagen.")
+                return redirect(url_for("editor.episode", episode_id=saved.id))
     return render_template(
         "beheer/episode.html",
         form=form,
         item=item,
         upload=UploadForm(),
         history=editorial.history(item),
-        now=utcnow(),
-    ), status
+    ), form_status(form)
 
 
 @bp.post("/afleveringen/<int:episode_id>/audio")
@@ -156,12 +156,10 @@ def episode_audio(episode_id: int) -> Response | tuple[str, int]:
     item = get_episode(episode_id)
     form = UploadForm()
     if form.validate_on_submit():
+        upload = form.audio.data
         try:
-            editorial.replace_audio(
-                item, current_user, form.audio.data.stream, form.audio.data.filename or ""
-            )
-        except (AudioError, UploadTooLarge) as error:
-            db.session.rollback()
+            editorial.replace_audio(item.id, upload.stream, upload.filename or "", current_user)
+        except (AudioError, UploadTooLarge, editorial.EditorialError) as error:
             return render_template("beheer/error.html", message=error.message), error.status_code
         flash("De audio is vervangen.")
         return redirect(url_for("editor.episode", episode_id=item.id))
@@ -171,16 +169,12 @@ def episode_audio(episode_id: int) -> Response | tuple[str, int]:
 
 @bp.get("/afleveringen/<int:episode_id>/voorbeeld")
 def episode_preview(episode_id: int) -> str:
-    from ..public import render_episode
-
     return render_episode(get_episode(episode_id), preview=True)
 
 
 @bp.get("/afleveringen/<int:episode_id>/omslag")
 def episode_artwork_preview(episode_id: int) -> Response:
     """The episode's own cover art, also for a draft (the public URL refuses drafts)."""
-    from flask import send_from_directory
-
     item = get_episode(episode_id)
     if not item.artwork_path:
         abort(404)
@@ -191,8 +185,6 @@ def episode_artwork_preview(episode_id: int) -> Response:
 @bp.get("/afleveringen/<int:episode_id>/audio")
 def episode_audio_preview(episode_id: int) -> Response:
     """Editors can listen to a draft's audio (the public media URL refuses drafts)."""
-    from flask import send_from_directory
-
     item = get_episode(episode_id)
     if not item.audio_path:
         abort(404)

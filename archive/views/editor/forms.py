@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
-
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
     EmailField,
+    HiddenField,
     IntegerField,
     PasswordField,
     RadioField,
@@ -29,11 +28,11 @@ from wtforms.validators import (
     Optional,
     Regexp,
     StopValidation,
-    ValidationError,
 )
 
 from ...auth import MIN_PASSWORD_LENGTH
 from ...models import EPISODE_TYPES, PERSPECTIVES, ROLES, SLUG_PATTERN
+from .chapters import format_chapters, parse_chapters  # noqa: F401 (format_chapters: re-exported)
 
 REQUIRED = "Vul dit veld in."
 
@@ -130,7 +129,18 @@ class PublicationMixin:
 SLUG_HELP = "Alleen kleine letters, cijfers en streepjes; leeg laten om uit de titel te maken."
 
 
-class ContentMixin:
+class VersionMixin:
+    """The version of the item the editor opened (optimistic locking)."""
+
+    version = HiddenField()
+
+    @property
+    def opened_version(self) -> int | None:
+        data = str(self.version.data or "")
+        return int(data) if data.isdigit() else None
+
+
+class ContentMixin(VersionMixin):
     title = StringField("Titel", validators=[DataRequired(REQUIRED), Length(max=200)])
     slug = StringField(
         "Adres (slug)",
@@ -160,45 +170,6 @@ class StoryForm(Form, ContentMixin, PublicationMixin):
     preview = SubmitField("Voorbeeld bekijken")
 
 
-CHAPTER_LINE = re.compile(
-    r"^\s*(?:(\d+):)?(\d{1,2}):(\d{2})(?:\.(\d{1,3}))?\s+(.+?)(?:\s*\|\s*(\S+))?\s*$"
-)
-
-
-def parse_chapters(text: str) -> list[dict]:
-    """Lines ``[uu:]mm:ss Titel | https://optionele-url`` -> chapter dicts."""
-    chapters = []
-    for number, line in enumerate((text or "").splitlines(), start=1):
-        if not line.strip():
-            continue
-        match = CHAPTER_LINE.match(line)
-        if not match:
-            raise ValidationError(
-                f"Regel {number} is geen hoofdstuk. Schrijf: 12:34 Titel | https://… (URL mag weg)."
-            )
-        hours, minutes, seconds, millis, title, url = match.groups()
-        if int(seconds) >= 60 or (hours and int(minutes) >= 60):
-            raise ValidationError(f"Regel {number}: de tijd bestaat niet.")
-        if url and not url.startswith(("https://", "http://")):
-            raise ValidationError(f"Regel {number}: de URL moet met https:// beginnen.")
-        start = int(hours or 0) * 3600 + int(minutes) * 60 + int(seconds)
-        start += int((millis or "0").ljust(3, "0")) / 1000
-        chapters.append({"start": start, "title": title, "url": url})
-    return sorted(chapters, key=lambda chapter: chapter["start"])
-
-
-def format_chapters(chapters: list[dict] | None) -> str:
-    lines = []
-    for chapter in chapters or []:
-        whole = int(chapter["start"])
-        hours, rest = divmod(whole, 3600)
-        minutes, seconds = divmod(rest, 60)
-        stamp = f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes:02d}:{seconds:02d}"
-        url = f" | {chapter['url']}" if chapter.get("url") else ""
-        lines.append(f"{stamp} {chapter['title']}{url}")
-    return "\n".join(lines)
-
-
 class EpisodeForm(Form, ContentMixin, PublicationMixin):
     show_notes = TextAreaField("Shownotes (Markdown)")
     season = IntegerField(
@@ -223,7 +194,7 @@ class UploadForm(Form):
     submit = SubmitField("Uploaden")
 
 
-class WithdrawForm(Form):
+class WithdrawForm(Form, VersionMixin):
     reason = TextAreaField(
         "Reden (alleen zichtbaar voor de redactie)", validators=[DataRequired(REQUIRED)]
     )
@@ -231,7 +202,7 @@ class WithdrawForm(Form):
     submit = SubmitField("Nu offline halen")
 
 
-class ConfirmForm(Form):
+class ConfirmForm(Form, VersionMixin):
     confirm = BooleanField(
         "Ja, definitief verwijderen", validators=[DataRequired("Vink aan om te bevestigen.")]
     )

@@ -6,9 +6,8 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
+from ... import editorial
 from ...auth import LoginRefused, authenticate
-from ...editorial import record
-from ...models import db
 from . import bp
 from .forms import LoginForm, PasswordForm
 
@@ -52,9 +51,7 @@ def password() -> Response | tuple[str, int]:
         if not current_user.check_password(form.current.data or ""):
             form.current.errors.append("Het huidige wachtwoord klopt niet.")
         else:
-            current_user.set_password(form.new.data or "")
-            record(current_user, "editor", current_user.id, "password_changed")
-            db.session.commit()
+            editorial.change_password(current_user.id, form.new.data or "", current_user)
             flash("Je wachtwoord is gewijzigd.")
             return redirect(url_for("editor.dashboard"))
     status = 422 if form.is_submitted() else 200

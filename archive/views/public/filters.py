@@ -7,7 +7,7 @@ from typing import Any
 
 from babel.dates import format_date
 
-from ...editorial import LOCAL_ZONE
+from ...localtime import LOCAL_ZONE
 from ...text import clock
 from . import bp
 

@@ -1,0 +1,73 @@
+"""The one writer: every change to content and accounts is committed here.
+
+Each action runs as one transaction (:func:`.unit.run`) that changes the rows,
+appends a history event and, for content, a change-log row, then commits and
+wakes the followers of the change log (this node's search index). Nothing
+else in the package commits content or accounts.
+
+Modules: ``unit`` (the transaction, retries, conflicts, files), ``changelog``
+(the log, its followers and retention), ``content`` (stories and episodes),
+``episodes`` (episodes from audio), ``catalog`` (shows and campaigns),
+``accounts`` (editors), ``history`` (labels and the history query).
+"""
+
+from __future__ import annotations
+
+from .accounts import change_password, create_or_reset, note_failed_login, note_login, save_account
+from .catalog import create_campaign, create_show
+from .content import (
+    DRAFT,
+    NOW,
+    Publication,
+    SlugTaken,
+    delete,
+    publish,
+    save,
+    tags_named,
+    withdraw,
+)
+from .episodes import NewAudio, create_episode, replace_audio
+from .history import ACTIONS, actor_name, history
+from .unit import (
+    COMMAND_LINE,
+    DEMO,
+    IMPORT,
+    Actor,
+    Busy,
+    EditConflict,
+    EditorialError,
+    ItemGone,
+)
+
+__all__ = [
+    "ACTIONS",
+    "COMMAND_LINE",
+    "DEMO",
+    "DRAFT",
+    "IMPORT",
+    "NOW",
+    "Actor",
+    "Busy",
+    "EditConflict",
+    "EditorialError",
+    "ItemGone",
+    "NewAudio",
+    "Publication",
+    "SlugTaken",
+    "actor_name",
+    "change_password",
+    "create_campaign",
+    "create_episode",
+    "create_or_reset",
+    "create_show",
+    "delete",
+    "history",
+    "note_failed_login",
+    "note_login",
+    "publish",
+    "replace_audio",
+    "save",
+    "save_account",
+    "tags_named",
+    "withdraw",
+]

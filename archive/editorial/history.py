@@ -1,0 +1,35 @@
+"""The editors' history of an item: labels and the query."""
+
+from __future__ import annotations
+
+from ..models import AuditEvent, Episode, Story, db
+from .unit import actor_name
+
+#: Action -> Dutch label for the history list.
+ACTIONS: dict[str, str] = {
+    "created": "aangemaakt",
+    "changed": "gewijzigd",
+    "published": "gepubliceerd",
+    "scheduled": "ingepland",
+    "withdrawn": "teruggetrokken",
+    "audio_replaced": "audio vervangen",
+    "deleted": "verwijderd",
+    "account_created": "account aangemaakt",
+    "account_changed": "account gewijzigd",
+    "account_locked": "account tijdelijk geblokkeerd",
+    "password_changed": "wachtwoord gewijzigd",
+}
+
+
+def history(item: Story | Episode) -> list[AuditEvent]:
+    """The item's events, newest first."""
+    return list(
+        db.session.scalars(
+            db.select(AuditEvent)
+            .where(AuditEvent.item_kind == item.kind, AuditEvent.item_id == item.id)
+            .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        )
+    )
+
+
+__all__ = ["ACTIONS", "actor_name", "history"]
