@@ -147,3 +147,36 @@ def test_import_reports_each_bad_file_and_goes_on(runner, ctx, tmp_path):
     assert "1 imported" in result.output
     assert f"{good}: ok" in result.output
     assert db.session.scalar(select(func.count(Story.id))) == 1
+
+
+def test_command_line_changes_are_in_the_history_with_their_actor(runner, demo, monkeypatch):
+    from archive.models import AuditEvent
+
+    monkeypatch.setenv("ARCHIVE_EDITOR_PASSWORD", "geheim-en-lang-genoeg")
+    assert runner.invoke(args=["create-editor", "nieuw@example.org"]).exit_code == 0
+    actors = dict(
+        db.session.execute(
+            select(AuditEvent.item_kind, AuditEvent.actor).where(AuditEvent.action != "changed")
+        ).all()
+    )
+    assert actors == {
+        "campaign": "demo",
+        "show": "demo",
+        "story": "demo",
+        "episode": "demo",
+        "editor": "command_line",
+    }
+
+
+def test_changes_lists_the_log_and_prunes_nothing_recent(runner, demo):
+    from archive.editorial import changelog
+
+    listing = runner.invoke(args=["changes", "--limit", "3"])
+    assert listing.exit_code == 0, listing.output
+    lines = listing.output.splitlines()
+    assert len([line for line in lines if line.strip()[:1].isdigit()]) == 3
+    assert f"Last change: {changelog.last_id()}" in listing.output
+    assert "Follower search@" in listing.output  # this node's index
+    pruned = runner.invoke(args=["changes", "prune"])
+    assert pruned.output.strip() == "Pruned 0 changes."
+    assert runner.invoke(args=["changes", "forget", "onbekend"]).exit_code == 1

@@ -270,6 +270,7 @@ def run(work: Callable[[Unit], T], who: Actor | Editor) -> T:
             raise
         if unit.obsolete:
             media_store().discard(unit.obsolete)
-        changelog.wake()
+        if any(logged for *_, logged in unit.events):
+            changelog.wake()
         return result
     raise AssertionError("unreachable")  # pragma: no cover
