@@ -17,6 +17,13 @@ from .errors import ConfigError
 #: The checkout's root: ``media/``, ``index/``, ``templates/`` and ``instance/`` live here.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
+#: URL schemes people write, and the SQLAlchemy driver they mean: PostgreSQL goes
+#: through psycopg 3 (the ``postgres`` extra), not SQLAlchemy's default psycopg2.
+DATABASE_SCHEMES = {
+    "postgres://": "postgresql+psycopg://",
+    "postgresql://": "postgresql+psycopg://",
+}
+
 
 def _env(name: str, default: str | None = None) -> str | None:
     value = os.environ.get(name)
@@ -43,11 +50,19 @@ def _env_int(name: str, default: int, minimum: int = 1) -> int:
     return number
 
 
+def database_url(url: str) -> str:
+    """``url`` with a plain ``postgresql://`` (or ``postgres://``) scheme made explicit."""
+    for plain, explicit in DATABASE_SCHEMES.items():
+        if url.startswith(plain):
+            return explicit + url.removeprefix(plain)
+    return url
+
+
 def from_environment(instance_path: Path) -> dict[str, Any]:
     """Read every ``ARCHIVE_*`` variable, falling back to the documented defaults."""
-    database_url = _env("ARCHIVE_DATABASE_URL") or f"sqlite:///{instance_path / 'archive.sqlite'}"
+    default_url = f"sqlite:///{instance_path / 'archive.sqlite'}"
     return {
-        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_DATABASE_URI": database_url(_env("ARCHIVE_DATABASE_URL") or default_url),
         "MEDIA_DIR": _env("ARCHIVE_MEDIA_DIR", str(PROJECT_ROOT / "media")),
         "INDEX_DIR": _env("ARCHIVE_INDEX_DIR", str(PROJECT_ROOT / "index")),
         "BASE_URL": (_env("ARCHIVE_BASE_URL") or "").rstrip("/") or None,

@@ -31,7 +31,8 @@ def init_app(app: Flask) -> None:
         with app.app_context(), db.engine.connect() as connection:
             connection.execute(text("SELECT 1"))
     except (ArgumentError, NoSuchModuleError, OperationalError, ImportError) as exc:
-        reason = getattr(exc, "orig", None) or exc
+        # One line: libpq's messages come with an indented hint on a second line.
+        reason = " ".join(str(getattr(exc, "orig", None) or exc).split())
         raise ConfigError("ARCHIVE_DATABASE_URL", f"cannot open the database ({reason})") from None
 
 
