@@ -81,6 +81,12 @@ def test_list_is_paginated_and_pages_keep_the_filters(client, make_story):
     assert client.get("/verhalen?pagina=9").status_code == 404
 
 
+@pytest.mark.parametrize("list_url", ["/verhalen", "/podcast"])
+@pytest.mark.parametrize("page", ["99999999999", "9" * 25])
+def test_page_far_beyond_the_list_is_404(client, ctx, list_url, page):
+    assert client.get(f"{list_url}?pagina={page}").status_code == 404
+
+
 def test_story_page_shows_content_note_before_the_text(client, make_story):
     make_story(
         "met-waarschuwing",

@@ -13,6 +13,9 @@ T = TypeVar("T", Story, Episode)
 
 #: Items per page of a list.
 PER_PAGE = 10
+#: The highest ``?pagina=`` looked up: any list ends long before, so it is a 404,
+#: and its offset stays far inside the database's integers.
+MAX_PAGE = 100_000
 #: How many related items a story or episode page shows.
 RELATED_LIMIT = 4
 
@@ -20,6 +23,11 @@ RELATED_LIMIT = 4
 def public(model: type[T]) -> Select[tuple[T]]:
     """Public items of ``model``, newest first."""
     return select(model).where(model.public_clause()).order_by(model.published_at.desc())
+
+
+def page_number(args: Any) -> int:
+    """A list's ``?pagina=``: 1 by default, at most :data:`MAX_PAGE`."""
+    return min(args.get("pagina", 1, type=int), MAX_PAGE)
 
 
 def latest(model: type[T], limit: int) -> list[T]:
