@@ -21,8 +21,9 @@ RELATED_LIMIT = 4
 
 
 def public(model: type[T]) -> Select[tuple[T]]:
-    """Public items of ``model``, newest first."""
-    return select(model).where(model.public_clause()).order_by(model.published_at.desc())
+    """Public items of ``model``, newest first (by id among equals: pages never overlap)."""
+    newest = (model.published_at.desc(), model.id.desc())
+    return select(model).where(model.public_clause()).order_by(*newest)
 
 
 def page_number(args: Any) -> int:
@@ -85,6 +86,8 @@ def campaigns() -> list[Campaign]:
 def related(model: type[T], linked: list[T], tags: list[Tag], exclude: T | None = None) -> list[T]:
     """Editor-linked public items first, then public items sharing the most tags, newest first."""
     chosen = [item for item in linked if item.is_public and item is not exclude]
+    # A relationship has no order of its own (PostgreSQL returns rows as they lie).
+    chosen.sort(key=lambda item: (item.published_at, item.id), reverse=True)
     if len(chosen) < RELATED_LIMIT and tags:
         wanted = {t.id for t in tags}
         query = public(model).where(model.tags.any(Tag.id.in_(wanted)))
