@@ -178,7 +178,7 @@ def read_sidecar(audio: Path) -> dict[str, Any]:
 
 def _sidecar_values(meta: dict[str, Any], name: str) -> dict[str, Any]:
     from .importer import ImportRefused, parse_datetime
-    from .models import EPISODE_TYPES, PERSPECTIVES, SLUG_PATTERN, STATUSES
+    from .models import EPISODE_TYPES, MAX_EPISODE_NUMBER, PERSPECTIVES, SLUG_PATTERN, STATUSES
 
     unknown = sorted(set(meta) - set(EPISODE_FIELDS))
     if unknown:
@@ -194,6 +194,8 @@ def _sidecar_values(meta: dict[str, Any], name: str) -> dict[str, Any]:
             raise ImportRefused(f"{key} moet een heel getal zijn, niet {values[key]!r}")
         if key in values:
             values[key] = int(values[key])
+        if values.get(key, 0) > MAX_EPISODE_NUMBER:
+            raise ImportRefused(f"{key} mag hoogstens {MAX_EPISODE_NUMBER} zijn")
     checks = {"episode_type": EPISODE_TYPES, "perspective": PERSPECTIVES, "status": STATUSES}
     for key, allowed in checks.items():
         if key in values and values[key] not in allowed:

@@ -216,6 +216,8 @@ def test_import_reports_cover_art_that_directories_refuse(runner, show, tmp_path
         ("title: [onaf\n", "geen geldige YAML"),
         ("slug: Geen Slug\n", "mag alleen kleine letters"),
         ("number: drie\n", "heel getal"),
+        ("season: 100000\n", "hoogstens 99999"),
+        ("number: 99999999999\n", "hoogstens 99999"),
         ("status: weg\n", "onbekende status"),
         ("campaign: 1999\n", "bestaat niet"),
     ],

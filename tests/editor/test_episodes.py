@@ -160,7 +160,9 @@ def test_srt_transcript_upload_is_converted(editor_client, show):
         ("chapters", "hoofdstuk zonder tijd", "Regel 1 is geen hoofdstuk"),
         ("chapters", "01:75 Te veel seconden", "de tijd bestaat niet"),
         ("chapters", "00:10 Titel | javascript:alert(1)", "https://"),
-        ("number", "-3", "Niet negatief"),
+        ("number", "-3", "Tussen 0 en 99999"),
+        ("number", "99999999999", "Tussen 0 en 99999"),
+        ("season", "100000", "Tussen 1 en 99999"),
     ],
 )
 def test_malformed_transcript_or_chapters_are_refused(editor_client, show, field, value, message):
