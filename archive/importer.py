@@ -51,6 +51,8 @@ STORY_FIELDS: dict[str, bool] = {
     "status": False,
     "published_at": False,
 }
+#: Front-matter text -> the longest its column takes (PostgreSQL refuses more).
+MAX_LENGTHS: dict[str, int] = {"title": 200, "author": 120}
 
 
 def parse_datetime(value: Any) -> datetime | None:
@@ -87,6 +89,9 @@ def story_values(meta: dict[str, Any], body: str) -> dict[str, Any]:
     title = str(meta.get("title") or "").strip()
     if not title:
         raise ImportRefused("de kop mist een titel (title)")
+    for key, limit in MAX_LENGTHS.items():
+        if len(str(meta.get(key) or "").strip()) > limit:
+            raise ImportRefused(f"{key} is langer dan {limit} tekens")
     slug = str(meta.get("slug") or "").strip()
     if slug and not SLUG_PATTERN.match(slug):
         raise ImportRefused(f"slug {slug!r} mag alleen kleine letters, cijfers en - bevatten")

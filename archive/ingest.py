@@ -189,6 +189,8 @@ def _sidecar_values(meta: dict[str, Any], name: str) -> dict[str, Any]:
             values[key] = str(values[key]).strip()
     if "slug" in values and not SLUG_PATTERN.match(values["slug"]):
         raise ImportRefused(f"slug {values['slug']!r} mag alleen kleine letters, cijfers en -")
+    if len(values.get("title", "")) > 200:
+        raise ImportRefused("title is langer dan 200 tekens")
     for key in ("season", "number"):
         if key in values and (not str(values[key]).isdigit()):
             raise ImportRefused(f"{key} moet een heel getal zijn, niet {values[key]!r}")
@@ -282,7 +284,7 @@ def import_audio(path: Path, store: MediaStore | None = None) -> Outcome:
         episode = db.session.scalar(select(Episode).where(Episode.slug == values["slug"]))
     created = episode is None
     if episode is None:
-        stem = path.stem
+        stem = path.stem[:200]  # Episode.title's length
         episode = Episode(
             show=_show(values.get("show")), title=stem, slug=suggest_slug(Episode, stem)
         )

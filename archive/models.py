@@ -422,7 +422,7 @@ def get_or_create_tags(names: list[str]) -> list[Tag]:
     """Tags by name, created where missing (slug-identified, first spelling wins)."""
     tags: list[Tag] = []
     for name in names:
-        name = name.strip()
+        name = name.strip()[:80].strip()  # Tag.name is a String(80)
         if not name:
             continue
         slug = slugify(name)

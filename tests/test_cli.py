@@ -131,6 +131,8 @@ def test_import_reports_each_bad_file_and_goes_on(runner, ctx, tmp_path):
         "g-slug.md": "---\ntitle: T\nslug: Geen Slug!\n---\nTekst\n",
         "h-veld.md": "---\ntitle: T\nauteur: X\n---\nTekst\n",
         "i-leeg.md": "---\ntitle: T\n---\n",
+        "l-lange-titel.md": f"---\ntitle: {'T' * 201}\n---\nTekst\n",
+        "m-lange-auteur.md": f"---\ntitle: T\nauthor: {'A' * 121}\n---\nTekst\n",
     }
     for name, text in bad.items():
         write(tmp_path / name, text)
@@ -143,6 +145,8 @@ def test_import_reports_each_bad_file_and_goes_on(runner, ctx, tmp_path):
     assert "titel" in result.output
     assert "marsmannetje" in result.output
     assert "geen geldige datum" in result.output
+    assert "title is langer dan 200 tekens" in result.output
+    assert "author is langer dan 120 tekens" in result.output
     assert "onbekend bestandstype" in result.output
     assert "1 imported" in result.output
     assert f"{good}: ok" in result.output

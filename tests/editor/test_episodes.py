@@ -139,6 +139,12 @@ def test_review_form_saves_corrections_transcript_and_chapters(editor_client, sh
     assert "Welkom bij Dichterbij" in episode.transcript_vtt
 
 
+def test_upload_with_a_long_file_name_gets_a_draft(editor_client, show):
+    response = upload(editor_client, DEMO_MP3, name=f"{'lang-' * 48}.mp3")
+    assert response.status_code == 302
+    assert len(only_episode().title) <= 200
+
+
 def test_srt_transcript_upload_is_converted(editor_client, show):
     upload(editor_client, DEMO_MP3)
     episode = only_episode()

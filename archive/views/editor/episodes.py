@@ -53,7 +53,7 @@ def episode_upload() -> Response | tuple[str, int]:
     form = UploadForm()
     if form.validate_on_submit():
         upload = form.audio.data
-        stem = Path(upload.filename or "aflevering").stem
+        stem = Path(upload.filename or "aflevering").stem[:200]  # Episode.title's length
         episode = Episode(show=_default_show(), title=stem, slug=suggest_slug(Episode, stem))
         db.session.add(episode)
         try:
