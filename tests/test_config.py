@@ -58,7 +58,7 @@ def test_plain_postgresql_url_uses_psycopg_3(monkeypatch, tmp_path, written, use
     assert from_environment(tmp_path)["SQLALCHEMY_DATABASE_URI"] == used
 
 
-@pytest.mark.parametrize("value", ["veel", "0", "-3", "1.5"])
+@pytest.mark.parametrize("value", ["veel", "0", "-3", "1.5", "2048"])
 def test_bad_upload_limit_names_the_setting(monkeypatch, tmp_path, value):
     monkeypatch.setenv("ARCHIVE_MAX_UPLOAD_MB", value)
     with pytest.raises(ConfigError, match="ARCHIVE_MAX_UPLOAD_MB"):
