@@ -66,8 +66,9 @@ def fresh_database(tmp_path: Path) -> Iterator[str]:
     with admin.begin() as connection:
         connection.execute(text(f"CREATE SCHEMA {schema}"))
     try:
-        url = make_url(TEST_DATABASE_URL).update_query_dict({"options": f"-csearch_path={schema}"})
-        yield url.render_as_string(hide_password=False)
+        url = make_url(TEST_DATABASE_URL)
+        options = f"{url.query.get('options', '')} -csearch_path={schema}".strip()
+        yield url.update_query_dict({"options": options}).render_as_string(hide_password=False)
     finally:
         _close_leftovers(schema)
         with admin.begin() as connection:
@@ -79,7 +80,7 @@ def fresh_database(tmp_path: Path) -> Iterator[str]:
 
 @event.listens_for(Engine, "connect")
 def _remember_connection(dbapi_connection, connection_record) -> None:  # type: ignore[no-untyped-def]
-    if ON_POSTGRES:
+    if type(dbapi_connection).__module__.startswith("psycopg"):
         _CONNECTIONS.add(dbapi_connection)
 
 
