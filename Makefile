@@ -6,6 +6,28 @@ STAMP  := $(VENV)/.installed
 # axe-core for the browser tests' accessibility checks (package-lock.json pins it).
 NODE_STAMP := node_modules/.installed
 export FLASK_APP := archive
+# `make test` runs the suite on SQLite, then again on this PostgreSQL database
+# (a schema per test, see tests/conftest.py) when it answers.
+ARCHIVE_TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/test
+
+# Prints the URL (password hidden) if PostgreSQL answers; else exits with the reason.
+define PG_PROBE
+import sys
+from sqlalchemy import make_url
+url = make_url(sys.argv[1])
+shown = url.render_as_string(hide_password=True)
+try:
+    import psycopg
+except ImportError:
+    sys.exit(f"{shown}: psycopg is not installed (pip install -e '.[postgres]')")
+try:
+    libpq = url.set(drivername="postgresql").render_as_string(hide_password=False)
+    psycopg.connect(libpq, connect_timeout=5).close()
+except psycopg.Error as error:
+    sys.exit(f"{shown}: {' '.join(str(error).split())}")
+print(shown)
+endef
+export PG_PROBE
 
 .PHONY: run test lint bench fixtures demo-audio clean
 
@@ -34,7 +56,20 @@ $(NODE_STAMP): package.json package-lock.json
 	fi
 
 test: $(STAMP) $(NODE_STAMP)
-	$(BIN)/python -m pytest
+	@if postgres=$$($(BIN)/python -c "$$PG_PROBE" "$(ARCHIVE_TEST_DATABASE_URL)" 2>&1); then \
+		reachable=yes; echo "== pytest on SQLite, then on PostgreSQL ($$postgres)"; \
+	else \
+		reachable=no; echo "== pytest on SQLite; PostgreSQL is not reachable: $$postgres"; \
+	fi; \
+	env -u ARCHIVE_TEST_DATABASE_URL $(BIN)/python -m pytest || exit; \
+	if [ $$reachable = yes ]; then \
+		echo "== pytest on PostgreSQL ($$postgres)"; \
+		ARCHIVE_TEST_DATABASE_URL="$(ARCHIVE_TEST_DATABASE_URL)" $(BIN)/python -m pytest; \
+	elif [ "$${CI:-}" = true ]; then \
+		echo "PostgreSQL run FAILED: not reachable, and CI=true needs it ($$postgres)"; exit 1; \
+	else \
+		echo "PostgreSQL run skipped: not reachable ($$postgres)"; \
+	fi
 
 lint: $(STAMP)
 	$(BIN)/ruff check archive tests benchmarks

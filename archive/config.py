@@ -17,6 +17,16 @@ from .errors import ConfigError
 #: The checkout's root: ``media/``, ``index/``, ``templates/`` and ``instance/`` live here.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
+#: The largest upload in MB: an episode's size in bytes must fit an INTEGER column.
+MAX_UPLOAD_MB = (2**31 - 1) // (1024 * 1024)
+
+#: URL schemes people write, and the SQLAlchemy driver they mean: PostgreSQL goes
+#: through psycopg 3 (the ``postgres`` extra), not SQLAlchemy's default psycopg2.
+DATABASE_SCHEMES = {
+    "postgres://": "postgresql+psycopg://",
+    "postgresql://": "postgresql+psycopg://",
+}
+
 
 def _env(name: str, default: str | None = None) -> str | None:
     value = os.environ.get(name)
@@ -30,7 +40,7 @@ def _env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-def _env_int(name: str, default: int, minimum: int = 1) -> int:
+def _env_int(name: str, default: int, minimum: int = 1, maximum: int | None = None) -> int:
     value = _env(name)
     if value is None:
         return default
@@ -40,19 +50,29 @@ def _env_int(name: str, default: int, minimum: int = 1) -> int:
         raise ConfigError(name, f"expected a whole number, got {value!r}") from None
     if number < minimum:
         raise ConfigError(name, f"must be at least {minimum}, got {number}")
+    if maximum is not None and number > maximum:
+        raise ConfigError(name, f"must be at most {maximum}, got {number}")
     return number
+
+
+def database_url(url: str) -> str:
+    """``url`` with a plain ``postgresql://`` (or ``postgres://``) scheme made explicit."""
+    for plain, explicit in DATABASE_SCHEMES.items():
+        if url.startswith(plain):
+            return explicit + url.removeprefix(plain)
+    return url
 
 
 def from_environment(instance_path: Path) -> dict[str, Any]:
     """Read every ``ARCHIVE_*`` variable, falling back to the documented defaults."""
-    database_url = _env("ARCHIVE_DATABASE_URL") or f"sqlite:///{instance_path / 'archive.sqlite'}"
+    default_url = f"sqlite:///{instance_path / 'archive.sqlite'}"
     return {
-        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_DATABASE_URI": database_url(_env("ARCHIVE_DATABASE_URL") or default_url),
         "MEDIA_DIR": _env("ARCHIVE_MEDIA_DIR", str(PROJECT_ROOT / "media")),
         "INDEX_DIR": _env("ARCHIVE_INDEX_DIR", str(PROJECT_ROOT / "index")),
         "BASE_URL": (_env("ARCHIVE_BASE_URL") or "").rstrip("/") or None,
         "SECRET_KEY": _env("ARCHIVE_SECRET_KEY"),
-        "MAX_UPLOAD_MB": _env_int("ARCHIVE_MAX_UPLOAD_MB", 500),
+        "MAX_UPLOAD_MB": _env_int("ARCHIVE_MAX_UPLOAD_MB", 500, maximum=MAX_UPLOAD_MB),
         "PROXY_FIX": _env_int("ARCHIVE_PROXY_FIX", 0, minimum=0),
         "X_ACCEL_REDIRECT": _env("ARCHIVE_X_ACCEL_REDIRECT"),
     }

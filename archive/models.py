@@ -85,6 +85,8 @@ STATUSES: dict[str, str] = {"draft": "Concept", "published": "Gepubliceerd"}
 
 #: Apple's itunes:episodeType values.
 EPISODE_TYPES: dict[str, str] = {"full": "Aflevering", "trailer": "Trailer", "bonus": "Bonus"}
+#: The highest season or episode number taken (an INTEGER column on PostgreSQL overflows).
+MAX_EPISODE_NUMBER = 99_999
 
 ROLES: dict[str, str] = {"editor": "Redacteur", "admin": "Beheerder"}
 

@@ -180,3 +180,13 @@ def test_changes_lists_the_log_and_prunes_nothing_recent(runner, demo):
     pruned = runner.invoke(args=["changes", "prune"])
     assert pruned.output.strip() == "Pruned 0 changes."
     assert runner.invoke(args=["changes", "forget", "onbekend"]).exit_code == 1
+
+
+def test_import_cuts_long_titles_and_names_to_their_columns_at_a_word(runner, ctx, tmp_path):
+    title = "Een heel lang verhaal " * 12
+    write(tmp_path / "lang.md", f"---\ntitle: {title}\nauthor: {'A' * 121}\n---\nTekst\n")
+    result = runner.invoke(args=["import", str(tmp_path / "lang.md")])
+    assert result.exit_code == 0, result.output
+    story = db.session.scalars(select(Story)).one()
+    assert len(story.title) <= 200 and story.title.endswith("verhaal")
+    assert story.author_name == "A" * 120

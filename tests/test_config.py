@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from archive import create_app
-from archive.config import from_environment, resolve_secret_key
+from archive.config import database_url, from_environment, resolve_secret_key
 from archive.errors import ConfigError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,7 +39,26 @@ def test_environment_overrides_defaults(monkeypatch, tmp_path):
     assert config["PROXY_FIX"] == 1
 
 
-@pytest.mark.parametrize("value", ["veel", "0", "-3", "1.5"])
+@pytest.mark.parametrize(
+    ("written", "used"),
+    [
+        ("postgresql://archief@db/archief", "postgresql+psycopg://archief@db/archief"),
+        (
+            "postgres://archief:geheim@db:5433/archief",
+            "postgresql+psycopg://archief:geheim@db:5433/archief",
+        ),
+        ("postgresql+psycopg://archief@db/archief", "postgresql+psycopg://archief@db/archief"),
+        ("postgresql+psycopg2://archief@db/archief", "postgresql+psycopg2://archief@db/archief"),
+        ("sqlite:////srv/archief.sqlite", "sqlite:////srv/archief.sqlite"),
+    ],
+)
+def test_plain_postgresql_url_uses_psycopg_3(monkeypatch, tmp_path, written, used):
+    assert database_url(written) == used
+    monkeypatch.setenv("ARCHIVE_DATABASE_URL", written)
+    assert from_environment(tmp_path)["SQLALCHEMY_DATABASE_URI"] == used
+
+
+@pytest.mark.parametrize("value", ["veel", "0", "-3", "1.5", "2048"])
 def test_bad_upload_limit_names_the_setting(monkeypatch, tmp_path, value):
     monkeypatch.setenv("ARCHIVE_MAX_UPLOAD_MB", value)
     with pytest.raises(ConfigError, match="ARCHIVE_MAX_UPLOAD_MB"):

@@ -216,6 +216,8 @@ def test_import_reports_cover_art_that_directories_refuse(runner, show, tmp_path
         ("title: [onaf\n", "geen geldige YAML"),
         ("slug: Geen Slug\n", "mag alleen kleine letters"),
         ("number: drie\n", "heel getal"),
+        ("season: 100000\n", "hoogstens 99999"),
+        ("number: 99999999999\n", "hoogstens 99999"),
         ("status: weg\n", "onbekende status"),
         ("campaign: 1999\n", "bestaat niet"),
     ],
@@ -230,6 +232,13 @@ def test_a_bad_sidecar_refuses_the_file_and_stores_nothing(
     assert message in result.output
     assert db.session.scalar(select(func.count(Episode.id))) == 0
     assert media(app) == []
+
+
+def test_a_long_file_name_gives_a_title_the_database_takes(runner, show, tmp_path):
+    audio = copy(tmp_path, "cbr.mp3").rename(tmp_path / f"{'lang-' * 48}.mp3")
+    result = runner.invoke(args=["import", str(audio)])
+    assert result.exit_code == 0, result.output
+    assert len(db.session.scalars(select(Episode)).one().title) <= 200
 
 
 def test_import_without_a_podcast_says_what_to_do(runner, ctx, tmp_path):

@@ -3,7 +3,7 @@
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 
 from archive import create_app, database
 from archive.models import Base, db
@@ -24,7 +24,7 @@ def test_database_made_at_first_revision_upgrades_with_its_content(app_config):
                     "INSERT INTO stories (slug, title, summary, body, author_name, content_note,"
                     " reading_minutes, status, needs_reindex, is_demo, created_at, updated_at)"
                     " VALUES ('oud', 'Oud verhaal', '', 'Tekst', 'Anoniem', '', 1, 'draft',"
-                    " 0, 0, '2021-11-15 08:00:00', '2021-11-15 08:00:00')"
+                    " FALSE, FALSE, '2021-11-15 08:00:00', '2021-11-15 08:00:00')"
                 )
             )
         database.upgrade()
@@ -51,3 +51,12 @@ def test_init_db_creates_then_reports_up_to_date(app_config):
     assert second.exit_code == 0 and "up to date" in second.output
     with app.app_context():
         db.engine.dispose()
+
+
+def test_tables_and_alembic_version_live_in_the_tests_own_database(app):
+    """On PostgreSQL every test has a schema of its own (see conftest); SQLite a file."""
+    with app.app_context(), db.engine.connect() as connection:
+        inspector = inspect(connection)
+        assert {"alembic_version", "stories"} <= set(inspector.get_table_names())
+        if connection.dialect.name == "postgresql":
+            assert inspector.default_schema_name.startswith("t_")

@@ -15,7 +15,16 @@ from sqlalchemy import select
 
 from .. import editorial
 from ..audio import AudioError
-from ..models import EPISODE_TYPES, PERSPECTIVES, SLUG_PATTERN, STATUSES, Episode, Show, db
+from ..models import (
+    EPISODE_TYPES,
+    MAX_EPISODE_NUMBER,
+    PERSPECTIVES,
+    SLUG_PATTERN,
+    STATUSES,
+    Episode,
+    Show,
+    db,
+)
 from ..storage import UploadTooLarge, file_sha256
 from ..text import TranscriptError, clock, cues_to_vtt, parse_transcript
 from .common import (
@@ -83,6 +92,8 @@ def sidecar_values(meta: dict[str, Any], name: str) -> dict[str, Any]:
             if not str(values[key]).isdigit():
                 raise ImportRefused(f"{key} moet een heel getal zijn, niet {values[key]!r}")
             values[key] = int(values[key])
+            if values[key] > MAX_EPISODE_NUMBER:
+                raise ImportRefused(f"{key} mag hoogstens {MAX_EPISODE_NUMBER} zijn")
     check_choice("episode_type", values.get("episode_type"), EPISODE_TYPES)
     check_choice("perspective", values.get("perspective"), PERSPECTIVES)
     check_choice("status", values.get("status"), STATUSES)

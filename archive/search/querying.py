@@ -199,7 +199,8 @@ def clean_query(text: str) -> tuple[str, list[str]]:
                 break
             kept.append(word)
         words = kept
-        if text.count('"') % 2 or not _balanced(" ".join(words)):
+        shortened = " ".join(words)
+        if shortened.count('"') % 2 or not _balanced(shortened):
             words = [word.replace('"', "").replace("(", "").replace(")", "") for word in words]
         if MESSAGES["shortened"] not in messages:
             messages.append(MESSAGES["shortened"])

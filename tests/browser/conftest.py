@@ -22,7 +22,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import make_config  # tests/conftest.py (pytest puts tests/ on sys.path)
+from conftest import fresh_database, make_config  # tests/conftest.py (on sys.path)
 from flask import Flask
 from werkzeug.serving import make_server
 
@@ -66,9 +66,9 @@ def _require_tools() -> None:
         pytest.fail(f"browser tests need {', '.join(missing)} (CI=true)")
 
 
-def _demo_app(folder: Path) -> Flask:
-    """A new app on ``folder`` with the demo content loaded through ``load-demo``."""
-    app = create_app(make_config(folder))
+def _demo_app(folder: Path, url: str) -> Flask:
+    """A new app on ``folder`` and database ``url`` with the demo content from ``load-demo``."""
+    app = create_app(make_config(folder, url))
     with app.app_context():
         database.upgrade()
     result = app.test_cli_runner().invoke(args=["load-demo"])
@@ -119,15 +119,16 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     Shared by the tests that only read; a test that changes content uses ``live_app``.
     """
     _require_tools()
-    with _serving(_demo_app(tmp_path_factory.mktemp("live"))) as url:
+    folder = tmp_path_factory.mktemp("live")
+    with fresh_database(folder) as database_url, _serving(_demo_app(folder, database_url)) as url:
         yield url
 
 
 @pytest.fixture
-def live_app(tmp_path: Path) -> Iterator[tuple[Flask, str]]:
+def live_app(tmp_path: Path, fresh_database_url: str) -> Iterator[tuple[Flask, str]]:
     """A demo app of the test's own, served on 127.0.0.1: ``(app, base URL)``."""
     _require_tools()
-    app = _demo_app(tmp_path)
+    app = _demo_app(tmp_path, fresh_database_url)
     with _serving(app) as url:
         yield app, url
 

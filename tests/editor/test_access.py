@@ -97,6 +97,12 @@ def test_session_cookie_is_secure_behind_https(app_config, ctx):
     assert app.config["SESSION_COOKIE_SECURE"] is True
 
 
+def test_login_with_a_nul_character_is_an_ordinary_refusal(client, editor):
+    response = log_in(client, editor.email + "\x00")
+    assert response.status_code == 401
+    assert "klopt niet" in response.get_data(as_text=True)
+
+
 def test_form_without_csrf_token_gets_400(client, editor):
     response = client.post("/beheer/inloggen", data={"email": editor.email, "password": PASSWORD})
     assert response.status_code == 400

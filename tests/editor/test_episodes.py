@@ -139,6 +139,12 @@ def test_review_form_saves_corrections_transcript_and_chapters(editor_client, sh
     assert "Welkom bij Dichterbij" in episode.transcript_vtt
 
 
+def test_upload_with_a_long_file_name_gets_a_draft(editor_client, show):
+    response = upload(editor_client, DEMO_MP3, name=f"{'lang-' * 48}.mp3")
+    assert response.status_code == 302
+    assert len(only_episode().title) <= 200
+
+
 def test_srt_transcript_upload_is_converted(editor_client, show):
     upload(editor_client, DEMO_MP3)
     episode = only_episode()
@@ -160,7 +166,9 @@ def test_srt_transcript_upload_is_converted(editor_client, show):
         ("chapters", "hoofdstuk zonder tijd", "Regel 1 is geen hoofdstuk"),
         ("chapters", "01:75 Te veel seconden", "de tijd bestaat niet"),
         ("chapters", "00:10 Titel | javascript:alert(1)", "https://"),
-        ("number", "-3", "Niet negatief"),
+        ("number", "-3", "Tussen 0 en 99999"),
+        ("number", "99999999999", "Tussen 0 en 99999"),
+        ("season", "100000", "Tussen 1 en 99999"),
     ],
 )
 def test_malformed_transcript_or_chapters_are_refused(editor_client, show, field, value, message):

@@ -48,6 +48,12 @@ def test_new_story_is_saved_as_draft_with_slug_tags_and_history(editor_client, e
     assert "aangemaakt door redacteur" in page
 
 
+def test_overlong_tag_is_cut_to_what_the_database_takes(editor_client):
+    response = post_form(editor_client, NEW, story_data(tags="school, " + "lang" * 30))
+    assert response.status_code == 302
+    assert [len(tag.name) for tag in only_story().tags] == [80, 6]
+
+
 def test_publish_now_makes_the_story_public(editor_client):
     post_form(editor_client, NEW, story_data(publication="now"))
     story = only_story()

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from lxml import html as lxml_html
 
 from archive.editorial import tags_named
-from archive.models import Campaign, db
+from archive.models import Campaign, db, utcnow
 from archive.views.public import queries
 
 HOSTILE_MARKDOWN = """\
@@ -82,6 +83,22 @@ def test_list_is_paginated_and_pages_keep_the_filters(client, make_story):
     assert client.get("/verhalen?pagina=9").status_code == 404
 
 
+def test_stories_published_at_the_same_moment_are_each_on_one_page(client, make_story):
+    moment = utcnow() - timedelta(hours=1)
+    for number in range(queries.PER_PAGE + 3):
+        make_story(f"tegelijk-{number:02d}", title=f"Tegelijk {number:02d}").published_at = moment
+    db.session.commit()
+    first = titles(client.get("/verhalen").get_data(as_text=True))
+    second = titles(client.get("/verhalen?pagina=2").get_data(as_text=True))
+    assert first + second == [f"Tegelijk {n:02d}" for n in reversed(range(queries.PER_PAGE + 3))]
+
+
+@pytest.mark.parametrize("list_url", ["/verhalen", "/podcast"])
+@pytest.mark.parametrize("page", ["99999999999", "9" * 25])
+def test_page_far_beyond_the_list_is_404(client, ctx, list_url, page):
+    assert client.get(f"{list_url}?pagina={page}").status_code == 404
+
+
 def test_story_page_shows_content_note_before_the_text(client, make_story):
     make_story(
         "met-waarschuwing",
@@ -139,6 +156,19 @@ def test_related_stories_and_episodes_by_link_and_shared_tags(
     assert "Lees ook" in page and "Buurverhaal" in page
     assert "Los verhaal" not in page
     assert 'href="/verhalen/hoofd"' not in page  # the story itself is not "related"
+
+
+def test_linked_episodes_are_listed_newest_first_whatever_the_link_order(
+    client, make_story, make_episode, ctx
+):
+    older = make_episode("eerder", title="Eerdere aflevering")
+    newer = make_episode("later", title="Latere aflevering")
+    older.published_at = utcnow() - timedelta(days=2)
+    story = make_story("met-links")
+    story.related_episodes = [older, newer]
+    db.session.commit()
+    page = client.get("/verhalen/met-links").get_data(as_text=True)
+    assert page.index("Latere aflevering") < page.index("Eerdere aflevering")
 
 
 def test_story_page_offers_back_to_top(client, make_story):

@@ -31,7 +31,7 @@ from wtforms.validators import (
 )
 
 from ...auth import MIN_PASSWORD_LENGTH
-from ...models import EPISODE_TYPES, PERSPECTIVES, ROLES, SLUG_PATTERN
+from ...models import EPISODE_TYPES, MAX_EPISODE_NUMBER, PERSPECTIVES, ROLES, SLUG_PATTERN
 from .chapters import format_chapters, parse_chapters  # noqa: F401 (format_chapters: re-exported)
 
 REQUIRED = "Vul dit veld in."
@@ -173,10 +173,18 @@ class StoryForm(Form, ContentMixin, PublicationMixin):
 class EpisodeForm(Form, ContentMixin, PublicationMixin):
     show_notes = TextAreaField("Shownotes (Markdown)")
     season = IntegerField(
-        "Seizoen", validators=[Optional(), NumberRange(min=1, message="Minstens 1.")]
+        "Seizoen",
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=MAX_EPISODE_NUMBER, message="Tussen %(min)d en %(max)d."),
+        ],
     )
     number = IntegerField(
-        "Afleveringnummer", validators=[Optional(), NumberRange(min=0, message="Niet negatief.")]
+        "Afleveringnummer",
+        validators=[
+            Optional(),
+            NumberRange(min=0, max=MAX_EPISODE_NUMBER, message="Tussen %(min)d en %(max)d."),
+        ],
     )
     episode_type = SelectField("Soort", choices=options(EPISODE_TYPES.items()), default="full")
     explicit = BooleanField("Expliciete inhoud")

@@ -39,7 +39,7 @@ def subscription() -> dict | None:
 def podcast() -> str:
     page = db.paginate(
         queries.public(Episode),
-        page=request.args.get("pagina", 1, type=int),
+        page=queries.page_number(request.args),
         per_page=queries.PER_PAGE,
     )
     return render_template("public/podcast.html", page=page, subscription=subscription())

@@ -13,13 +13,22 @@ T = TypeVar("T", Story, Episode)
 
 #: Items per page of a list.
 PER_PAGE = 10
+#: The highest ``?pagina=`` looked up: any list ends long before, so it is a 404,
+#: and its offset stays far inside the database's integers.
+MAX_PAGE = 100_000
 #: How many related items a story or episode page shows.
 RELATED_LIMIT = 4
 
 
 def public(model: type[T]) -> Select[tuple[T]]:
-    """Public items of ``model``, newest first."""
-    return select(model).where(model.public_clause()).order_by(model.published_at.desc())
+    """Public items of ``model``, newest first (by id among equals: pages never overlap)."""
+    newest = (model.published_at.desc(), model.id.desc())
+    return select(model).where(model.public_clause()).order_by(*newest)
+
+
+def page_number(args: Any) -> int:
+    """A list's ``?pagina=``: 1 by default, at most :data:`MAX_PAGE`."""
+    return min(args.get("pagina", 1, type=int), MAX_PAGE)
 
 
 def latest(model: type[T], limit: int) -> list[T]:
@@ -77,6 +86,8 @@ def campaigns() -> list[Campaign]:
 def related(model: type[T], linked: list[T], tags: list[Tag], exclude: T | None = None) -> list[T]:
     """Editor-linked public items first, then public items sharing the most tags, newest first."""
     chosen = [item for item in linked if item.is_public and item is not exclude]
+    # A relationship has no order of its own (PostgreSQL returns rows as they lie).
+    chosen.sort(key=lambda item: (item.published_at, item.id), reverse=True)
     if len(chosen) < RELATED_LIMIT and tags:
         wanted = {t.id for t in tags}
         query = public(model).where(model.tags.any(Tag.id.in_(wanted)))

@@ -14,7 +14,7 @@ def stories() -> str:
     filters = queries.StoryFilters.from_args(request.args)
     page = db.paginate(
         filters.apply(queries.public(Story)),
-        page=request.args.get("pagina", 1, type=int),
+        page=queries.page_number(request.args),
         per_page=queries.PER_PAGE,
     )
     return render_template(
