@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import sys
+import threading
 from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from . import database, demo, editorial
+from . import database, demo, editorial, search
 from .checks import check_index, check_media
 from .editorial import changelog
 from .importing import expand_paths, import_file
 from .models import ROLES
 from .search import RebuildRunning, rebuild
+from .search.follow import follow_forever
 
 
 def init_app(app: Flask) -> None:
@@ -26,6 +30,7 @@ def init_app(app: Flask) -> None:
         import_command,
         check_command,
         reindex,
+        follow,
         changes,
     ):
         app.cli.add_command(command)
@@ -138,6 +143,27 @@ def reindex(procs: int) -> None:
     except RebuildRunning:
         raise click.ClickException("another reindex is running") from None
     click.echo(str(report))
+
+
+@click.command("follow")
+@click.option("--once", is_flag=True, help="Catch up once and stop.")
+@with_appcontext
+def follow(once: bool) -> None:
+    """Keep this node's search index current: follow the change log until stopped.
+
+    Run one per app node (deploy/archive-follow.service). Woken by PostgreSQL
+    NOTIFY at every commit; polls every ARCHIVE_FOLLOW_POLL_SECONDS as well
+    (and only polls on SQLite). Stops cleanly on SIGTERM or Ctrl-C.
+    """
+    if once:
+        click.echo(f"Applied {search.follow()} changes; at {search.position()}.")
+        return
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    click.echo(f"Following the change log from {search.position()}.")
+    with contextlib.suppress(KeyboardInterrupt):
+        follow_forever(stop, float(current_app.config["FOLLOW_POLL_SECONDS"]))
+    click.echo(f"Stopped at {search.position()}.")
 
 
 @click.group("changes", invoke_without_command=True)

@@ -75,6 +75,7 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "MAX_UPLOAD_MB": _env_int("ARCHIVE_MAX_UPLOAD_MB", 500, maximum=MAX_UPLOAD_MB),
         "PROXY_FIX": _env_int("ARCHIVE_PROXY_FIX", 0, minimum=0),
         "X_ACCEL_REDIRECT": _env("ARCHIVE_X_ACCEL_REDIRECT"),
+        "FOLLOW_POLL_SECONDS": _env_int("ARCHIVE_FOLLOW_POLL_SECONDS", 5, maximum=3600),
     }
 
 

@@ -18,8 +18,10 @@ known follower has passed. A follower that falls behind the pruned part
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -38,6 +40,8 @@ PRUNED = "(pruned)"
 APPEND_LOCK_KEY = 0x61726368  # "arch"
 #: Followers registered on an app: called after each commit of this process.
 EXTENSION = "archive.change_followers"
+#: The PostgreSQL channel a commit with changes notifies (delivered at commit).
+CHANNEL = "archive_changes"
 
 Follower = Callable[[], object]
 
@@ -58,10 +62,20 @@ class Entry:
         return f"{self.item_kind}:{self.item_id}"
 
 
+def _on_postgresql() -> bool:
+    return db.session.get_bind().dialect.name == "postgresql"
+
+
 def lock_for_append() -> None:
-    """Make this transaction's change ids commit in order (PostgreSQL; no-op on SQLite)."""
-    if db.session.get_bind().dialect.name == "postgresql":
+    """Make this transaction's change ids commit in order, and wake other nodes at commit.
+
+    PostgreSQL: an advisory lock held until commit, and a NOTIFY that
+    listeners receive only if and when the transaction commits. SQLite
+    serialises writers by itself, and followers poll.
+    """
+    if _on_postgresql():
         db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": APPEND_LOCK_KEY})
+        db.session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": CHANNEL})
 
 
 def append(kind: str, item_id: int, version: int | None, action: str) -> None:
@@ -151,6 +165,34 @@ def prune(now: datetime | None = None, retention: timedelta = RETENTION) -> int:
     _upsert_position(PRUNED, through)
     db.session.commit()
     return int(result.rowcount or 0)
+
+
+@contextlib.contextmanager
+def listening() -> Iterator[Callable[[float], bool]]:
+    """A ``wait(seconds)`` that returns early (True) when a change is committed anywhere.
+
+    On PostgreSQL it LISTENs on its own connection, so a notification sent
+    while the caller is busy is not lost: the next ``wait`` returns at once.
+    On SQLite ``wait`` just sleeps (the caller polls).
+    """
+    if db.engine.dialect.name != "postgresql":
+        yield lambda seconds: bool(time.sleep(seconds))
+        return
+    with db.engine.connect() as connection:
+        connection = connection.execution_options(isolation_level="AUTOCOMMIT")
+        connection.exec_driver_sql(f"LISTEN {CHANNEL}")
+        driver = connection.connection.driver_connection
+
+        def wait(seconds: float) -> bool:
+            woken = False
+            for _ in driver.notifies(timeout=seconds, stop_after=1):
+                woken = True
+            # Drain what else arrived: one follow applies all of it.
+            for _ in driver.notifies(timeout=0):
+                pass
+            return woken
+
+        yield wait
 
 
 def register(app: Flask, follower: Follower) -> None:

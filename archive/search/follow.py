@@ -18,6 +18,7 @@ import hashlib
 import logging
 import os
 import socket
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -117,6 +118,26 @@ def follow() -> int:
     if applied:
         changelog.report_position(follower_name(store), position)
     return applied
+
+
+def follow_forever(stop: threading.Event, poll_seconds: float) -> None:
+    """Follow the change log until ``stop`` is set: this node's search, kept current.
+
+    Woken by PostgreSQL's NOTIFY at each commit anywhere (polling every
+    ``poll_seconds`` as well, and only polling on SQLite). After a crash,
+    even ``kill -9``, it carries on from the position stored with the index:
+    a change applied but not yet recorded is applied again, which is harmless.
+    """
+    with changelog.listening() as wait:
+        while not stop.is_set():
+            try:
+                follow()
+            except Exception:
+                log.exception("following the change log failed; trying again")
+                db.session.rollback()
+            finally:
+                db.session.remove()  # no transaction stays open while waiting
+            wait(poll_seconds)
 
 
 def position() -> int:
