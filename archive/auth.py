@@ -1,4 +1,7 @@
-"""Editors' accounts: Flask-Login sessions, CSRF, password checks and login throttling."""
+"""Editors' accounts: Flask-Login sessions, CSRF, password checks and login throttling.
+
+The password check (:func:`authenticate`) is throttled (:mod:`archive.throttle`).
+"""
 
 from __future__ import annotations
 
@@ -11,11 +14,12 @@ from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import select
 
-from .editorial import note_failed_login, note_login
+from . import throttle
 from .errors import ArchiveError
-from .models import Editor, db, utcnow
+from .models import Editor, db
 
 MIN_PASSWORD_LENGTH = 10
+WRONG_CREDENTIALS = "E-mailadres of wachtwoord klopt niet."
 
 login_manager = LoginManager()
 csrf = CSRFProtect()
@@ -23,6 +27,24 @@ csrf = CSRFProtect()
 
 class LoginRefused(ArchiveError):
     status_code = 401
+
+
+class Throttled(LoginRefused):
+    """Too many attempts: the same answer whether the account exists or not."""
+
+    status_code = 429
+
+    def __init__(self, retry_after: int, cause: str) -> None:
+        super().__init__(
+            f"Te veel mislukte pogingen. Probeer het over {_wait_label(retry_after)} opnieuw.",
+            cause,
+        )
+        self.retry_after = retry_after
+
+
+def _wait_label(seconds: int) -> str:
+    minutes = max(1, -(-seconds // 60))
+    return "1 minuut" if minutes == 1 else f"{minutes} minuten"
 
 
 def init_app(app: Flask) -> None:
@@ -43,6 +65,7 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = "Log in om deze pagina te zien."
     login_manager.session_protection = "strong"
     csrf.init_app(app)
+    throttle.init_app(app)
 
 
 @login_manager.user_loader
@@ -51,27 +74,34 @@ def load_editor(editor_id: str) -> Editor | None:
     return editor if editor is not None and editor.active else None
 
 
-# A hash to check against when the e-mail is unknown, so both cases take as long.
+# A hash to check against when the e-mail is unknown or the attempt is throttled,
+# so that every failed attempt takes as long as a real check.
 _DUMMY = Editor(email="", display_name="", role="editor")
 _DUMMY.set_password("not a real password")
 
 
 def authenticate(email: str, password: str) -> Editor:
-    """The active editor with these credentials; raises LoginRefused (Dutch message)."""
-    editor = db.session.scalar(select(Editor).where(Editor.email == email.strip().lower()))
-    now = utcnow()
-    if editor is not None and editor.locked_until and editor.locked_until > now:
-        raise LoginRefused(
-            "Te veel mislukte pogingen. Probeer het over een kwartier opnieuw.",
-            f"locked account {editor.email}",
-        )
+    """The active editor with these credentials; raises LoginRefused (Dutch message).
+
+    Unknown e-mail, wrong password and an inactive account give the same
+    answer; a throttled attempt gives the same :class:`Throttled` answer
+    whatever the account and the password. All take one password check's time.
+    """
+    email = email.strip().lower()
+    editor = db.session.scalar(select(Editor).where(Editor.email == email))
+    address = throttle.client_address()
+    epoch = str(editor.throttle_epoch) if editor is not None else "-"
+    per_account: throttle.Counter = ("password", (email, epoch, address))
+    wait = throttle.attempt(per_account, ("address", (address,)))
+    if wait is not None:
+        _DUMMY.check_password(password)
+        raise Throttled(wait, f"throttled login {email} from {address}")
     if editor is None:
         _DUMMY.check_password(password)
-        raise LoginRefused("E-mailadres of wachtwoord klopt niet.", "unknown e-mail")
+        raise LoginRefused(WRONG_CREDENTIALS, "unknown e-mail")
     if not editor.check_password(password) or not editor.active:
-        note_failed_login(editor.id)
-        raise LoginRefused("E-mailadres of wachtwoord klopt niet.", f"bad password {email}")
-    note_login(editor.id)
+        raise LoginRefused(WRONG_CREDENTIALS, f"bad password {email}")
+    throttle.forget(per_account)
     return editor
 
 

@@ -390,8 +390,8 @@ class Editor(UserMixin, Base, Timestamps):
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(16), default="editor")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Part of the login throttle's keys: a new epoch forgets the account's failures.
+    throttle_epoch: Mapped[int] = mapped_column(Integer, default=0)
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password, method="scrypt")

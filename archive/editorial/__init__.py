@@ -13,7 +13,11 @@ Modules: ``unit`` (the transaction, retries, conflicts, files), ``changelog``
 
 from __future__ import annotations
 
-from .accounts import change_password, create_or_reset, note_failed_login, note_login, save_account
+from .accounts import (
+    change_password,
+    create_or_reset,
+    save_account,
+)
 from .catalog import create_campaign, create_show
 from .content import (
     DRAFT,
@@ -62,8 +66,6 @@ __all__ = [
     "create_show",
     "delete",
     "history",
-    "note_failed_login",
-    "note_login",
     "publish",
     "replace_audio",
     "save",

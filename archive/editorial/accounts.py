@@ -1,4 +1,4 @@
-"""Editors' accounts: create, change, password, and the login bookkeeping.
+"""Editors' accounts: create, change and password.
 
 Accounts get history events (no change-log rows: nothing derived follows them).
 """
@@ -6,18 +6,14 @@ Accounts get history events (no change-log rows: nothing derived follows them).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select
 
-from ..models import Editor, db, utcnow
+from ..models import Editor, db
 from ..text import clean_line
 from .unit import Actor, EditorialError, ItemGone, Unit, run
 
-#: After this many failed attempts an account is locked for LOCK_DURATION.
-MAX_FAILED_LOGINS = 5
-LOCK_DURATION = timedelta(minutes=15)
 NAME_LENGTH = 120
 
 
@@ -46,7 +42,7 @@ def save_account(editor_id: int | None, values: Mapping[str, Any], who: Actor | 
         editor.role = values.get("role") or editor.role or "editor"
         editor.active = bool(values.get("active", True))
         if values.get("password"):
-            _set_password(editor, values["password"])
+            editor.set_password(values["password"])
         db.session.flush()
         action = "account_created" if editor_id is None else "account_changed"
         unit.record("editor", editor.id, action, editor.email)
@@ -62,16 +58,10 @@ def _load(editor_id: int) -> Editor:
     return editor
 
 
-def _set_password(editor: Editor, password: str) -> None:
-    editor.set_password(password)
-    editor.failed_logins = 0
-    editor.locked_until = None
-
-
 def change_password(editor_id: int, password: str, who: Actor | Any) -> None:
     def work(unit: Unit) -> None:
         editor = _load(editor_id)
-        _set_password(editor, password)
+        editor.set_password(password)
         unit.record("editor", editor.id, "password_changed")
 
     run(work, who)
@@ -80,7 +70,10 @@ def change_password(editor_id: int, password: str, who: Actor | Any) -> None:
 def create_or_reset(
     email: str, password: str, display_name: str | None, admin: bool, who: Actor
 ) -> tuple[Editor, bool]:
-    """For ``flask create-editor``: a new active account, or a new password for one."""
+    """For ``flask create-editor``: a new active account, or a new password for one.
+
+    Also forgets the account's failed logins (a new throttle epoch).
+    """
     email = email.strip().lower()
 
     def work(unit: Unit) -> tuple[Editor, bool]:
@@ -94,37 +87,10 @@ def create_or_reset(
         if admin:
             editor.role = "admin"
         editor.active = True
-        _set_password(editor, password)
+        editor.set_password(password)
+        editor.throttle_epoch = (editor.throttle_epoch or 0) + 1
         db.session.flush()
         unit.record("editor", editor.id, "account_created" if created else "password_changed")
         return editor, created
 
     return run(work, who)
-
-
-def note_failed_login(editor_id: int) -> bool:
-    """Count a failed login; the account locks after MAX_FAILED_LOGINS. True if it locked."""
-
-    def work(unit: Unit) -> bool:
-        editor = _load(editor_id)
-        editor.failed_logins += 1
-        if editor.failed_logins < MAX_FAILED_LOGINS:
-            return False
-        editor.locked_until = utcnow() + LOCK_DURATION
-        editor.failed_logins = 0
-        unit.record("editor", editor.id, "account_locked")
-        return True
-
-    return run(work, Actor(editor_id=None, label="login"))
-
-
-def note_login(editor_id: int) -> None:
-    """A successful login clears the failure count and any lock."""
-
-    def work(unit: Unit) -> None:
-        editor = _load(editor_id)
-        if editor.failed_logins or editor.locked_until:
-            editor.failed_logins = 0
-            editor.locked_until = None
-
-    run(work, Actor(editor_id=editor_id))

@@ -16,7 +16,7 @@ ACTIONS: dict[str, str] = {
     "deleted": "verwijderd",
     "account_created": "account aangemaakt",
     "account_changed": "account gewijzigd",
-    "account_locked": "account tijdelijk geblokkeerd",
+    "account_locked": "account tijdelijk geblokkeerd",  # before revision 0004
     "password_changed": "wachtwoord gewijzigd",
 }
 

@@ -19,8 +19,15 @@ def _safe_next(target: str | None) -> str:
     return url_for("editor.dashboard")
 
 
+def _refused(template: str, form, refused: LoginRefused) -> tuple[str, int, dict]:  # type: ignore[no-untyped-def]
+    form.form_errors.append(refused.message)
+    retry_after = getattr(refused, "retry_after", None)
+    headers = {"Retry-After": str(retry_after)} if retry_after else {}
+    return render_template(template, form=form), refused.status_code, headers
+
+
 @bp.route("/inloggen", methods=["GET", "POST"])
-def login() -> Response | tuple[str, int] | str:
+def login() -> Response | tuple[str, int] | tuple[str, int, dict] | str:
     if current_user.is_authenticated:
         return redirect(url_for("editor.dashboard"))
     form = LoginForm()
@@ -28,8 +35,7 @@ def login() -> Response | tuple[str, int] | str:
         try:
             editor = authenticate(form.email.data or "", form.password.data or "")
         except LoginRefused as refused:
-            form.form_errors.append(refused.message)
-            return render_template("beheer/login.html", form=form), 401
+            return _refused("beheer/login.html", form, refused)
         login_user(editor)
         return redirect(_safe_next(request.args.get("next")))
     status = 422 if form.is_submitted() else 200

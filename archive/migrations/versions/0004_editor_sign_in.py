@@ -1,0 +1,41 @@
+"""Throttling that does not lock.
+
+- ``editors.failed_logins`` / ``editors.locked_until`` go: the lock they kept
+  could be set by anyone who knew an e-mail address. Failed logins are now
+  counted per e-mail and address by the login throttle (Flask-Limiter), outside
+  the database.
+- ``editors.throttle_epoch``: part of the throttle's keys; ``create-editor``
+  raises it to forget the account's failures from every address.
+
+Revision ID: 0004
+Revises: 0003
+Create Date: 2026-12-07
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0004"
+down_revision: str | None = "0003"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("editors") as batch:
+        batch.add_column(
+            sa.Column("throttle_epoch", sa.Integer(), nullable=False, server_default="0")
+        )
+        batch.drop_column("failed_logins")
+        batch.drop_column("locked_until")
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("editors") as batch:
+        batch.add_column(
+            sa.Column("failed_logins", sa.Integer(), nullable=False, server_default="0")
+        )
+        batch.add_column(sa.Column("locked_until", sa.DateTime(), nullable=True))
+        batch.drop_column("throttle_epoch")
