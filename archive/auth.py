@@ -1,16 +1,29 @@
-"""Editors' accounts: Flask-Login sessions, CSRF, password checks and login throttling.
+"""Editors' accounts: Flask-Login sessions, cookies, CSRF, and the checks at login.
+
+Sessions end on the server's word, not only the browser's:
+
+- Flask-Login's user id is ``"<id>:<session token>"`` (:meth:`Editor.get_id`);
+  the editorial writer gives the editor a new token at logout, a password
+  change, deactivation and a role change, so every copy of an older cookie
+  stops working.
+- :data:`IDLE_TIMEOUT` and :data:`ABSOLUTE_LIFETIME` are checked on every
+  request from the session's own timestamps (in the signed cookie).
+- No remember-me cookie is ever set; one presented anyway cannot start a
+  session, because it carries no login time.
 
 The password check (:func:`authenticate`) is throttled (:mod:`archive.throttle`).
 """
 
 from __future__ import annotations
 
+import hmac
+import time
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import Flask, abort
-from flask_login import LoginManager, current_user
+from flask import Flask, abort, session
+from flask_login import LoginManager, current_user, login_user
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import select
 
@@ -19,6 +32,15 @@ from .errors import ArchiveError
 from .models import Editor, db
 
 MIN_PASSWORD_LENGTH = 10
+#: A session unused this long (seconds) is over.
+IDLE_TIMEOUT = 2 * 60 * 60
+#: A session is over this long (seconds) after the login, used or not.
+ABSOLUTE_LIFETIME = 12 * 60 * 60
+
+#: Keys this module keeps in the session.
+LOGIN_AT = "login_at"
+SEEN_AT = "seen_at"
+
 WRONG_CREDENTIALS = "E-mailadres of wachtwoord klopt niet."
 
 login_manager = LoginManager()
@@ -68,10 +90,46 @@ def init_app(app: Flask) -> None:
     throttle.init_app(app)
 
 
+def _editor_by_id(user_id: object) -> Editor | None:
+    """The active editor named by ``"<id>:<token>"`` if the token is still theirs."""
+    editor_id, _, token = str(user_id or "").partition(":")
+    if not editor_id.isdigit() or not token:
+        return None
+    editor = db.session.get(Editor, int(editor_id))
+    if editor is None or not editor.active:
+        return None
+    return editor if hmac.compare_digest(editor.session_token, token) else None
+
+
+def _within_lifetime(now: float) -> bool:
+    login_at, seen_at = session.get(LOGIN_AT), session.get(SEEN_AT)
+    if not isinstance(login_at, int | float) or not isinstance(seen_at, int | float):
+        return False
+    return now - seen_at <= IDLE_TIMEOUT and now - login_at <= ABSOLUTE_LIFETIME
+
+
 @login_manager.user_loader
-def load_editor(editor_id: str) -> Editor | None:
-    editor = db.session.get(Editor, int(editor_id)) if editor_id.isdigit() else None
-    return editor if editor is not None and editor.active else None
+def load_editor(user_id: str) -> Editor | None:
+    """The session's editor, if the session is still valid (token, idle and absolute time)."""
+    now = time.time()
+    editor = _editor_by_id(user_id)
+    if editor is None or not _within_lifetime(now):
+        session.clear()  # an ended session leaves nothing behind
+        return None
+    session[SEEN_AT] = int(now)
+    return editor
+
+
+def start_session(editor: Editor) -> None:
+    """Log ``editor`` in: a new session with its own login time."""
+    session.clear()
+    login_user(editor)
+    session[LOGIN_AT] = session[SEEN_AT] = int(time.time())
+
+
+def keep_session(editor: Editor) -> None:
+    """After the editor's own change gave them a new token: this browser stays logged in."""
+    login_user(editor)
 
 
 # A hash to check against when the e-mail is unknown or the attempt is throttled,

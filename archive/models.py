@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import math
 import re
+import secrets
 import unicodedata
 import uuid
 from datetime import UTC, date, datetime
@@ -104,6 +105,11 @@ def slugify(text: str, max_length: int = 80) -> str:
         # At a word boundary when there is one: "een-lang-ver" would read as a typo.
         slug = cut.rsplit("-", 1)[0] if "-" in cut else slug[:max_length]
     return slug.rstrip("-") or "item"
+
+
+def new_session_token() -> str:
+    """A fresh random token for :attr:`Editor.session_token`."""
+    return secrets.token_urlsafe(32)
 
 
 def new_guid() -> str:
@@ -390,6 +396,8 @@ class Editor(UserMixin, Base, Timestamps):
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(16), default="editor")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: Part of every session's user id: a new token ends all sessions (see ``get_id``).
+    session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
     #: Part of the login throttle's keys: a new epoch forgets the account's failures.
     throttle_epoch: Mapped[int] = mapped_column(Integer, default=0)
 
@@ -398,6 +406,9 @@ class Editor(UserMixin, Base, Timestamps):
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+    def get_id(self) -> str:  # Flask-Login: the session carries the token too
+        return f"{self.id}:{self.session_token}"
 
     @property
     def is_active(self) -> bool:  # Flask-Login: deactivated editors cannot log in

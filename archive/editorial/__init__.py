@@ -16,6 +16,7 @@ from __future__ import annotations
 from .accounts import (
     change_password,
     create_or_reset,
+    end_sessions,
     save_account,
 )
 from .catalog import create_campaign, create_show
@@ -65,6 +66,7 @@ __all__ = [
     "create_or_reset",
     "create_show",
     "delete",
+    "end_sessions",
     "history",
     "publish",
     "replace_audio",

@@ -1,6 +1,9 @@
-"""Editors' accounts: create, change and password.
+"""Editors' accounts: create, change, password and sessions.
 
 Accounts get history events (no change-log rows: nothing derived follows them).
+Every change that should end the editor's sessions gives them a new session
+token (:func:`_end_sessions`): logout, a new password, a role change and
+deactivation.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from ..models import Editor, db
+from ..models import Editor, db, new_session_token
 from ..text import clean_line
 from .unit import Actor, EditorialError, ItemGone, Unit, run
 
@@ -20,8 +23,10 @@ NAME_LENGTH = 120
 def save_account(editor_id: int | None, values: Mapping[str, Any], who: Actor | Any) -> Editor:
     """Create (``editor_id`` None) or change an account.
 
-    ``values``: email, display_name, role, active, and password (set only when
-    given). Refuses an e-mail address another account has.
+    ``values``: email, display_name, role, active and password (set only when
+    given).
+    Refuses an e-mail address another account has. A new password, role or
+    active state ends the editor's sessions.
     """
 
     def work(unit: Unit) -> Editor:
@@ -37,12 +42,17 @@ def save_account(editor_id: int | None, values: Mapping[str, Any], who: Actor | 
                 )
             editor = Editor(email=email, display_name="", password_hash="")
             db.session.add(editor)
+        before = (editor.role, editor.active)
+        role = values.get("role") or editor.role or "editor"
+        active = bool(values.get("active", True))
         editor.email = email
         editor.display_name = clean_line(values.get("display_name") or "", NAME_LENGTH) or email
-        editor.role = values.get("role") or editor.role or "editor"
-        editor.active = bool(values.get("active", True))
+        editor.role = role
+        editor.active = active
         if values.get("password"):
             editor.set_password(values["password"])
+        if editor_id is not None and (values.get("password") or before != (role, active)):
+            _end_sessions(editor)
         db.session.flush()
         action = "account_created" if editor_id is None else "account_changed"
         unit.record("editor", editor.id, action, editor.email)
@@ -58,11 +68,29 @@ def _load(editor_id: int) -> Editor:
     return editor
 
 
-def change_password(editor_id: int, password: str, who: Actor | Any) -> None:
-    def work(unit: Unit) -> None:
+def _end_sessions(editor: Editor) -> None:
+    """A new session token: every session that carries the old one is over."""
+    editor.session_token = new_session_token()
+
+
+def change_password(editor_id: int, password: str, who: Actor | Any) -> Editor:
+    """A new password; ends every session of the editor (the caller may renew its own)."""
+
+    def work(unit: Unit) -> Editor:
         editor = _load(editor_id)
         editor.set_password(password)
+        _end_sessions(editor)
         unit.record("editor", editor.id, "password_changed")
+        return editor
+
+    return run(work, who)
+
+
+def end_sessions(editor_id: int, who: Actor | Any) -> None:
+    """Log the editor out everywhere (the logout button)."""
+
+    def work(unit: Unit) -> None:
+        _end_sessions(_load(editor_id))
 
     run(work, who)
 
@@ -72,7 +100,8 @@ def create_or_reset(
 ) -> tuple[Editor, bool]:
     """For ``flask create-editor``: a new active account, or a new password for one.
 
-    Also forgets the account's failed logins (a new throttle epoch).
+    Also forgets the account's failed logins (a new throttle epoch) and ends
+    its sessions.
     """
     email = email.strip().lower()
 
@@ -89,6 +118,7 @@ def create_or_reset(
         editor.active = True
         editor.set_password(password)
         editor.throttle_epoch = (editor.throttle_epoch or 0) + 1
+        _end_sessions(editor)
         db.session.flush()
         unit.record("editor", editor.id, "account_created" if created else "password_changed")
         return editor, created

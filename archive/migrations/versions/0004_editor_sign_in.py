@@ -1,9 +1,12 @@
-"""Throttling that does not lock.
+"""Sessions that end, and throttling that does not lock.
 
 - ``editors.failed_logins`` / ``editors.locked_until`` go: the lock they kept
   could be set by anyone who knew an e-mail address. Failed logins are now
   counted per e-mail and address by the login throttle (Flask-Limiter), outside
   the database.
+- ``editors.session_token``: part of every session's user id; a new token
+  (logout, password, role or active changed) ends every session of the editor.
+  Existing editors get a random one, so sessions from before this revision end.
 - ``editors.throttle_epoch``: part of the throttle's keys; ``create-editor``
   raises it to forget the account's failures from every address.
 
@@ -12,6 +15,7 @@ Revises: 0003
 Create Date: 2026-12-07
 """
 
+import secrets
 from collections.abc import Sequence
 
 import sqlalchemy as sa
@@ -25,11 +29,22 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     with op.batch_alter_table("editors") as batch:
+        batch.add_column(sa.Column("session_token", sa.String(length=64), nullable=True))
         batch.add_column(
             sa.Column("throttle_epoch", sa.Integer(), nullable=False, server_default="0")
         )
         batch.drop_column("failed_logins")
         batch.drop_column("locked_until")
+    editors = sa.table("editors", sa.column("id", sa.Integer), sa.column("session_token"))
+    connection = op.get_bind()
+    for (editor_id,) in connection.execute(sa.select(editors.c.id)).all():
+        connection.execute(
+            editors.update()
+            .where(editors.c.id == editor_id)
+            .values(session_token=secrets.token_urlsafe(32))
+        )
+    with op.batch_alter_table("editors") as batch:
+        batch.alter_column("session_token", existing_type=sa.String(length=64), nullable=False)
 
 
 def downgrade() -> None:
@@ -39,3 +54,4 @@ def downgrade() -> None:
         )
         batch.add_column(sa.Column("locked_until", sa.DateTime(), nullable=True))
         batch.drop_column("throttle_epoch")
+        batch.drop_column("session_token")

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from ... import editorial
-from ...auth import admin_required
+from ...auth import admin_required, keep_session
 from ...models import ROLES, Editor, Episode, Story, db
 from . import bp
 from .forms import EditorAccountForm
@@ -54,6 +54,9 @@ def account(editor_id: int | None = None) -> Response | tuple[str, int]:
             except editorial.EditorialError as error:
                 getattr(form, error.field or "email").errors.append(error.message)
             else:
+                # A new password for one's own account ends one's other sessions; this one stays.
+                if saved.id == current_user.id:
+                    keep_session(saved)
                 flash(f"Account {saved.email} opgeslagen.")
                 return redirect(url_for("editor.accounts"))
     status = 422 if form.is_submitted() else 200

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 from werkzeug.wrappers import Response
 
 from ... import editorial
-from ...auth import LoginRefused, authenticate
+from ...auth import LoginRefused, authenticate, keep_session, start_session
 from . import bp
 from .forms import LoginForm, PasswordForm
 
@@ -36,7 +36,7 @@ def login() -> Response | tuple[str, int] | tuple[str, int, dict] | str:
             editor = authenticate(form.email.data or "", form.password.data or "")
         except LoginRefused as refused:
             return _refused("beheer/login.html", form, refused)
-        login_user(editor)
+        start_session(editor)
         return redirect(_safe_next(request.args.get("next")))
     status = 422 if form.is_submitted() else 200
     return render_template("beheer/login.html", form=form), status
@@ -44,6 +44,8 @@ def login() -> Response | tuple[str, int] | tuple[str, int, dict] | str:
 
 @bp.post("/uitloggen")
 def logout() -> Response:
+    """Ends every session of this editor (a new session token)."""
+    editorial.end_sessions(current_user.id, current_user)
     logout_user()
     flash("Je bent uitgelogd.")
     return redirect(url_for("editor.login"))
@@ -57,8 +59,9 @@ def password() -> Response | tuple[str, int]:
         if not current_user.check_password(form.current.data or ""):
             form.current.errors.append("Het huidige wachtwoord klopt niet.")
         else:
-            editorial.change_password(current_user.id, form.new.data or "", current_user)
-            flash("Je wachtwoord is gewijzigd.")
+            editor = editorial.change_password(current_user.id, form.new.data or "", current_user)
+            keep_session(editor)
+            flash("Je wachtwoord is gewijzigd. Je bent op andere apparaten uitgelogd.")
             return redirect(url_for("editor.dashboard"))
     status = 422 if form.is_submitted() else 200
     return render_template("beheer/password.html", form=form), status
