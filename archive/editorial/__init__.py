@@ -14,6 +14,7 @@ Modules: ``unit`` (the transaction, retries, conflicts, files), ``changelog``
 from __future__ import annotations
 
 from .accounts import (
+    LAST_ADMIN,
     change_password,
     create_or_reset,
     end_sessions,
@@ -50,6 +51,7 @@ __all__ = [
     "DEMO",
     "DRAFT",
     "IMPORT",
+    "LAST_ADMIN",
     "NOW",
     "Actor",
     "Busy",

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..models import Editor, db, new_session_token
 from ..text import clean_line
@@ -20,13 +20,18 @@ from .unit import Actor, EditorialError, ItemGone, Unit, run
 NAME_LENGTH = 120
 
 
+#: Shown when a change would leave no active admin.
+LAST_ADMIN = "Er moet minstens één actieve beheerder blijven. Maak eerst iemand anders beheerder."
+
+
 def save_account(editor_id: int | None, values: Mapping[str, Any], who: Actor | Any) -> Editor:
     """Create (``editor_id`` None) or change an account.
 
     ``values``: email, display_name, role, active and password (set only when
     given).
-    Refuses an e-mail address another account has. A new password, role or
-    active state ends the editor's sessions.
+    Refuses an e-mail address another account has, and a change that would
+    leave no active admin. A new password, role or active state ends the
+    editor's sessions.
     """
 
     def work(unit: Unit) -> Editor:
@@ -45,6 +50,8 @@ def save_account(editor_id: int | None, values: Mapping[str, Any], who: Actor | 
         before = (editor.role, editor.active)
         role = values.get("role") or editor.role or "editor"
         active = bool(values.get("active", True))
+        if _is_active_admin(*before) and not _is_active_admin(role, active):
+            _lock_admins()
         editor.email = email
         editor.display_name = clean_line(values.get("display_name") or "", NAME_LENGTH) or email
         editor.role = role
@@ -54,11 +61,38 @@ def save_account(editor_id: int | None, values: Mapping[str, Any], who: Actor | 
         if editor_id is not None and (values.get("password") or before != (role, active)):
             _end_sessions(editor)
         db.session.flush()
+        if _is_active_admin(*before) and not _is_active_admin(role, active):
+            _check_an_admin_remains()
         action = "account_created" if editor_id is None else "account_changed"
         unit.record("editor", editor.id, action, editor.email)
         return editor
 
     return run(work, who)
+
+
+def _is_active_admin(role: str | None, active: bool | None) -> bool:
+    return role == "admin" and bool(active)
+
+
+def _lock_admins() -> None:
+    """Take the active admins' rows before one of them stops being one.
+
+    On PostgreSQL the row locks make two admins who demote each other at the
+    same moment wait for one another, so the second sees the first's change;
+    SQLite has one writer at a time, and the check runs after this
+    transaction's own write (:func:`_check_an_admin_remains`).
+    """
+    db.session.execute(
+        select(Editor.id).where(Editor.role == "admin", Editor.active.is_(True)).with_for_update()
+    )
+
+
+def _check_an_admin_remains() -> None:
+    remaining = db.session.scalar(
+        select(func.count(Editor.id)).where(Editor.role == "admin", Editor.active.is_(True))
+    )
+    if not remaining:
+        raise EditorialError(LAST_ADMIN, "no active admin would remain", field="role")
 
 
 def _load(editor_id: int) -> Editor:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from urllib.parse import unquote, urlsplit
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, logout_user
 from werkzeug.wrappers import Response
@@ -11,12 +14,22 @@ from ...auth import LoginRefused, authenticate, keep_session, start_session
 from . import bp
 from .forms import LoginForm, PasswordForm
 
+#: Characters a ``next=`` target may hold: no controls, spaces, backslashes or quotes.
+_SAFE_TARGET = re.compile(r"^[A-Za-z0-9/_.~%?=&+,;:@!$'()*-]*$")
 
-def _safe_next(target: str | None) -> str:
-    """Only redirect to our own editors' pages after login."""
-    if target and target.startswith("/beheer") and not target.startswith("//"):
-        return target
-    return url_for("editor.dashboard")
+
+def safe_next(target: str | None) -> str:
+    """``target`` if it is a local path under ``/beheer``, else the dashboard."""
+    dashboard = url_for("editor.dashboard")
+    if not target or not _SAFE_TARGET.match(target):
+        return dashboard
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or target.startswith("//"):
+        return dashboard
+    segments = unquote(parts.path).split("/")
+    if segments[:2] != ["", "beheer"] or any(s in (".", "..") for s in segments):
+        return dashboard
+    return target
 
 
 def _refused(template: str, form, refused: LoginRefused) -> tuple[str, int, dict]:  # type: ignore[no-untyped-def]
@@ -37,7 +50,7 @@ def login() -> Response | tuple[str, int] | tuple[str, int, dict] | str:
         except LoginRefused as refused:
             return _refused("beheer/login.html", form, refused)
         start_session(editor)
-        return redirect(_safe_next(request.args.get("next")))
+        return redirect(safe_next(request.args.get("next")))
     status = 422 if form.is_submitted() else 200
     return render_template("beheer/login.html", form=form), status
 
