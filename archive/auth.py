@@ -22,7 +22,8 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import Flask, abort, session
+from flask import Flask, abort, has_request_context, request, session
+from flask.sessions import SecureCookieSessionInterface
 from flask_login import LoginManager, current_user, login_user
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import select
@@ -69,6 +70,18 @@ def _wait_label(seconds: int) -> str:
     return "1 minuut" if minutes == 1 else f"{minutes} minuten"
 
 
+class SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, ``Secure`` whenever the request came over https.
+
+    Decided per request (``request.is_secure`` follows ProxyFix's
+    ``X-Forwarded-Proto``), not only from ``ARCHIVE_BASE_URL``.
+    """
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        configured = bool(app.config["SESSION_COOKIE_SECURE"])
+        return configured or (has_request_context() and request.is_secure)
+
+
 def init_app(app: Flask) -> None:
     https = str(app.config.get("BASE_URL") or "").startswith("https://")
     app.config.update(
@@ -79,12 +92,12 @@ def init_app(app: Flask) -> None:
         REMEMBER_COOKIE_SAMESITE="Lax",
         REMEMBER_COOKIE_SECURE=https,
     )
+    app.session_interface = SessionInterface()
     # CSRF is checked by the editors' blueprint after its login check (so a request
     # without a session is redirected to the login page, not refused with 400).
     app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)
     login_manager.init_app(app)
     login_manager.login_view = "editor.login"
-    login_manager.login_message = "Log in om deze pagina te zien."
     login_manager.session_protection = "strong"
     csrf.init_app(app)
     throttle.init_app(app)

@@ -7,12 +7,12 @@ Admin-only routes add :func:`archive.auth.admin_required` (403 for editors).
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from ...auth import csrf, login_manager
+from ...auth import csrf
 from ...editorial import ACTIONS, actor_name
 from ...errors import ArchiveError
 from ...localtime import local_label
@@ -26,9 +26,17 @@ PUBLIC_ENDPOINTS = {"editor.login"}
 
 @bp.before_request
 def require_login():  # type: ignore[no-untyped-def]
-    """Login first, then CSRF: a visitor without a session is sent to the login page."""
-    if request.endpoint not in PUBLIC_ENDPOINTS and not current_user.is_authenticated:
-        return login_manager.unauthorized()
+    """Login first, then CSRF.
+
+    A visitor without a session is sent to the login page without getting a
+    cookie: the "log in first" message travels in the URL, not the session.
+    """
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        csrf.protect()
+        return None
+    if not current_user.is_authenticated:
+        target = request.full_path.rstrip("?") if request.method == "GET" else None
+        return redirect(url_for("editor.login", next=target))
     csrf.protect()
     return None
 

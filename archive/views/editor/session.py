@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote, urlsplit
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, logout_user
 from werkzeug.wrappers import Response
 
@@ -13,6 +13,14 @@ from ... import editorial
 from ...auth import LoginRefused, authenticate, keep_session, start_session
 from . import bp
 from .forms import LoginForm, PasswordForm
+
+#: Query parameter of the login URL -> the notice shown above the form. The notices
+#: travel in the URL, not as flashed messages: flashing writes the session, and an
+#: anonymous visitor must not get a cookie before the login form.
+LOGIN_NOTICES: dict[str, str] = {
+    "next": "Log in om deze pagina te zien.",
+    "uitgelogd": "Je bent uitgelogd.",
+}
 
 #: Characters a ``next=`` target may hold: no controls, spaces, backslashes or quotes.
 _SAFE_TARGET = re.compile(r"^[A-Za-z0-9/_.~%?=&+,;:@!$'()*-]*$")
@@ -32,11 +40,15 @@ def safe_next(target: str | None) -> str:
     return target
 
 
+def _notices() -> list[str]:
+    return [notice for name, notice in LOGIN_NOTICES.items() if name in request.args]
+
+
 def _refused(template: str, form, refused: LoginRefused) -> tuple[str, int, dict]:  # type: ignore[no-untyped-def]
     form.form_errors.append(refused.message)
     retry_after = getattr(refused, "retry_after", None)
     headers = {"Retry-After": str(retry_after)} if retry_after else {}
-    return render_template(template, form=form), refused.status_code, headers
+    return render_template(template, form=form, notices=[]), refused.status_code, headers
 
 
 @bp.route("/inloggen", methods=["GET", "POST"])
@@ -52,16 +64,16 @@ def login() -> Response | tuple[str, int] | tuple[str, int, dict] | str:
         start_session(editor)
         return redirect(safe_next(request.args.get("next")))
     status = 422 if form.is_submitted() else 200
-    return render_template("beheer/login.html", form=form), status
+    return render_template("beheer/login.html", form=form, notices=_notices()), status
 
 
 @bp.post("/uitloggen")
 def logout() -> Response:
-    """Ends every session of this editor (a new session token)."""
+    """Ends every session of this editor (a new session token), then this one's cookie."""
     editorial.end_sessions(current_user.id, current_user)
     logout_user()
-    flash("Je bent uitgelogd.")
-    return redirect(url_for("editor.login"))
+    session.clear()
+    return redirect(url_for("editor.login", uitgelogd=1))
 
 
 @bp.route("/wachtwoord", methods=["GET", "POST"])
