@@ -4,14 +4,16 @@ Sessions end on the server's word, not only the browser's:
 
 - Flask-Login's user id is ``"<id>:<session token>"`` (:meth:`Editor.get_id`);
   the editorial writer gives the editor a new token at logout, a password
-  change, deactivation and a role change, so every copy of an older cookie
-  stops working.
+  change, deactivation, a role change and a change of the second factor, so
+  every copy of an older cookie stops working.
 - :data:`IDLE_TIMEOUT` and :data:`ABSOLUTE_LIFETIME` are checked on every
   request from the session's own timestamps (in the signed cookie).
 - No remember-me cookie is ever set; one presented anyway cannot start a
   session, because it carries no login time.
 
-The password check (:func:`authenticate`) is throttled (:mod:`archive.throttle`).
+Login is one or two steps: the password (:func:`authenticate`), then, when
+the editor has switched the second factor on, a code (:func:`verify_code`).
+Both steps are throttled (:mod:`archive.throttle`).
 """
 
 from __future__ import annotations
@@ -22,13 +24,13 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import Flask, abort, has_request_context, request, session
+from flask import Flask, abort, current_app, has_request_context, request, session
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import LoginManager, current_user, login_user
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import select
 
-from . import throttle
+from . import editorial, throttle
 from .errors import ArchiveError
 from .models import Editor, db
 
@@ -37,12 +39,18 @@ MIN_PASSWORD_LENGTH = 10
 IDLE_TIMEOUT = 2 * 60 * 60
 #: A session is over this long (seconds) after the login, used or not.
 ABSOLUTE_LIFETIME = 12 * 60 * 60
+#: Time (seconds) between the right password and the code of the second step.
+SECOND_STEP_TIMEOUT = 5 * 60
 
 #: Keys this module keeps in the session.
 LOGIN_AT = "login_at"
 SEEN_AT = "seen_at"
+PENDING = "pending_login"
+PENDING_AT = "pending_at"
+PENDING_NEXT = "pending_next"
 
 WRONG_CREDENTIALS = "E-mailadres of wachtwoord klopt niet."
+WRONG_CODE = "De code klopt niet."
 
 login_manager = LoginManager()
 csrf = CSRFProtect()
@@ -174,6 +182,43 @@ def authenticate(email: str, password: str) -> Editor:
         raise LoginRefused(WRONG_CREDENTIALS, f"bad password {email}")
     throttle.forget(per_account)
     return editor
+
+
+def begin_second_step(editor: Editor, next_url: str) -> None:
+    """The password was right; remember who is halfway (no one is logged in yet)."""
+    session.clear()
+    session[PENDING] = editor.get_id()
+    session[PENDING_AT] = int(time.time())
+    session[PENDING_NEXT] = next_url
+
+
+def pending_editor() -> Editor | None:
+    """The editor halfway through logging in, if the first step is recent enough."""
+    started = session.get(PENDING_AT)
+    if not isinstance(started, int) or time.time() - started > SECOND_STEP_TIMEOUT:
+        return None
+    return _editor_by_id(session.get(PENDING))
+
+
+def verify_code(editor: Editor, code: str) -> None:
+    """Accept a TOTP code or an unused recovery code of ``editor`` (throttled), or raise."""
+    address = throttle.client_address()
+    account = (str(editor.id), str(editor.throttle_epoch))
+    per_account: tuple[throttle.Counter, ...] = (
+        ("code", (*account, address)),
+        ("account_code", account),
+    )
+    wait = throttle.attempt(*per_account, ("address", (address,)))
+    if wait is not None:
+        raise Throttled(wait, f"throttled code for {editor.email} from {address}")
+    if not editorial.use_second_factor(editor.id, code):
+        raise LoginRefused(WRONG_CODE, f"bad code for {editor.email}")
+    throttle.forget(*per_account)
+
+
+def two_factor_required(editor: Editor) -> bool:
+    """Whether ``ARCHIVE_REQUIRE_2FA`` makes the second factor compulsory for ``editor``."""
+    return bool(current_app.config.get("REQUIRE_2FA")) and editor.is_admin
 
 
 def admin_required(view: Callable[..., Any]) -> Callable[..., Any]:

@@ -400,6 +400,15 @@ class Editor(UserMixin, Base, Timestamps):
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
     #: Part of the login throttle's keys: a new epoch forgets the account's failures.
     throttle_epoch: Mapped[int] = mapped_column(Integer, default=0)
+    #: TOTP secret (base32); the second factor is on once ``totp_confirmed_at`` is set.
+    totp_secret: Mapped[str | None] = mapped_column(String(32))
+    totp_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The time step of the last code accepted: a code works once.
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
+
+    recovery_codes: Mapped[list[RecoveryCode]] = relationship(
+        back_populates="editor", cascade="all, delete-orphan"
+    )
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password, method="scrypt")
@@ -411,6 +420,10 @@ class Editor(UserMixin, Base, Timestamps):
         return f"{self.id}:{self.session_token}"
 
     @property
+    def has_two_factor(self) -> bool:
+        return self.totp_confirmed_at is not None
+
+    @property
     def is_active(self) -> bool:  # Flask-Login: deactivated editors cannot log in
         return self.active
 
@@ -420,6 +433,18 @@ class Editor(UserMixin, Base, Timestamps):
 
     def __repr__(self) -> str:
         return f"<Editor {self.email}>"
+
+
+class RecoveryCode(Base):
+    """A one-time code that stands in for the second factor (stored hashed)."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    editor_id: Mapped[int] = mapped_column(ForeignKey("editors.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(255))
+
+    editor: Mapped[Editor] = relationship(back_populates="recovery_codes")
 
 
 class AuditEvent(Base):

@@ -16,9 +16,13 @@ from __future__ import annotations
 from .accounts import (
     LAST_ADMIN,
     change_password,
+    confirm_two_factor,
     create_or_reset,
+    disable_two_factor,
     end_sessions,
     save_account,
+    start_two_factor,
+    use_second_factor,
 )
 from .catalog import create_campaign, create_show
 from .content import (
@@ -63,17 +67,21 @@ __all__ = [
     "SlugTaken",
     "actor_name",
     "change_password",
+    "confirm_two_factor",
     "create_campaign",
     "create_episode",
     "create_or_reset",
     "create_show",
     "delete",
+    "disable_two_factor",
     "end_sessions",
     "history",
     "publish",
     "replace_audio",
     "save",
     "save_account",
+    "start_two_factor",
     "tags_named",
+    "use_second_factor",
     "withdraw",
 ]

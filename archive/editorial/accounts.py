@@ -1,9 +1,9 @@
-"""Editors' accounts: create, change, password and sessions.
+"""Editors' accounts: create, change, password, sessions and the second factor.
 
 Accounts get history events (no change-log rows: nothing derived follows them).
 Every change that should end the editor's sessions gives them a new session
-token (:func:`_end_sessions`): logout, a new password, a role change and
-deactivation.
+token (:func:`_end_sessions`): logout, a new password, a role change,
+deactivation, and switching the second factor on or off.
 """
 
 from __future__ import annotations
@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, or_, select, update
 
-from ..models import Editor, db, new_session_token
+from .. import twofactor
+from ..models import Editor, RecoveryCode, db, new_session_token, utcnow
 from ..text import clean_line
 from .unit import Actor, EditorialError, ItemGone, Unit, run
 
@@ -27,8 +28,8 @@ LAST_ADMIN = "Er moet minstens één actieve beheerder blijven. Maak eerst ieman
 def save_account(editor_id: int | None, values: Mapping[str, Any], who: Actor | Any) -> Editor:
     """Create (``editor_id`` None) or change an account.
 
-    ``values``: email, display_name, role, active and password (set only when
-    given).
+    ``values``: email, display_name, role, active, password (set only when
+    given) and two_factor_off (switches the editor's second factor off).
     Refuses an e-mail address another account has, and a change that would
     leave no active admin. A new password, role or active state ends the
     editor's sessions.
@@ -58,7 +59,12 @@ def save_account(editor_id: int | None, values: Mapping[str, Any], who: Actor | 
         editor.active = active
         if values.get("password"):
             editor.set_password(values["password"])
-        if editor_id is not None and (values.get("password") or before != (role, active)):
+        switch_off = bool(values.get("two_factor_off")) and editor.has_two_factor
+        if switch_off:
+            _switch_off_two_factor(editor, unit)
+        if editor_id is not None and (
+            values.get("password") or switch_off or before != (role, active)
+        ):
             _end_sessions(editor)
         db.session.flush()
         if _is_active_admin(*before) and not _is_active_admin(role, active):
@@ -158,3 +164,109 @@ def create_or_reset(
         return editor, created
 
     return run(work, who)
+
+
+def start_two_factor(editor_id: int, who: Actor | Any) -> str:
+    """A new secret for the editor to confirm with a first code; returns it."""
+
+    def work(unit: Unit) -> str:
+        editor = _load(editor_id)
+        if editor.has_two_factor:
+            raise EditorialError("Tweestapsverificatie staat al aan.", f"editor {editor_id}")
+        editor.totp_secret = twofactor.new_secret()
+        return editor.totp_secret
+
+    return run(work, who)
+
+
+def confirm_two_factor(editor_id: int, code: str, who: Actor | Any) -> list[str]:
+    """Switch the second factor on with a first code; returns the recovery codes (shown once).
+
+    Only their hashes are stored. Ends the editor's other sessions.
+    """
+
+    def work(unit: Unit) -> list[str]:
+        editor = _load(editor_id)
+        if editor.has_two_factor:
+            raise EditorialError("Tweestapsverificatie staat al aan.", f"editor {editor_id}")
+        step = (
+            twofactor.matching_step(editor.totp_secret, code, None) if editor.totp_secret else None
+        )
+        if step is None:
+            raise EditorialError(
+                "De code klopt niet. Kijk of de tijd op je telefoon goed staat en probeer de "
+                "nieuwste code.",
+                f"bad first code for editor {editor_id}",
+                field="code",
+            )
+        codes = twofactor.new_recovery_codes()
+        editor.totp_confirmed_at = utcnow()
+        editor.totp_last_step = step
+        editor.recovery_codes = [
+            RecoveryCode(code_hash=twofactor.hash_recovery_code(code)) for code in codes
+        ]
+        _end_sessions(editor)
+        unit.record("editor", editor.id, "two_factor_enabled")
+        return codes
+
+    return run(work, who)
+
+
+def disable_two_factor(editor_id: int, who: Actor | Any) -> Editor:
+    """Switch the second factor off (the caller checked the password and a code)."""
+
+    def work(unit: Unit) -> Editor:
+        editor = _load(editor_id)
+        _switch_off_two_factor(editor, unit)
+        _end_sessions(editor)
+        return editor
+
+    return run(work, who)
+
+
+def _switch_off_two_factor(editor: Editor, unit: Unit) -> None:
+    editor.totp_secret = None
+    editor.totp_confirmed_at = None
+    editor.totp_last_step = None
+    editor.recovery_codes = []
+    unit.record("editor", editor.id, "two_factor_disabled")
+
+
+def use_second_factor(editor_id: int, code: str) -> bool:
+    """Accept a current TOTP code or an unused recovery code, once; False if neither.
+
+    Both are taken with a conditional write, so the same code sent twice at
+    the same moment is accepted once: a TOTP code must be of a later time step
+    than the last one accepted; a recovery code is deleted.
+    """
+
+    def work(unit: Unit) -> bool:
+        editor = _load(editor_id)
+        if not editor.has_two_factor or not editor.totp_secret:
+            return False
+        if twofactor.is_totp_format(code):
+            step = twofactor.matching_step(editor.totp_secret, code, editor.totp_last_step)
+            return step is not None and _take_step(editor.id, step)
+        for stored in editor.recovery_codes:
+            if twofactor.recovery_code_matches(code, stored.code_hash):
+                if not _take_recovery_code(stored.id):
+                    return False
+                left = len(editor.recovery_codes) - 1
+                unit.record("editor", editor.id, "recovery_code_used", f"nog {left} over")
+                return True
+        return False
+
+    return run(work, Actor(editor_id=editor_id))
+
+
+def _take_step(editor_id: int, step: int) -> bool:
+    later = or_(Editor.totp_last_step.is_(None), Editor.totp_last_step < step)
+    result = db.session.execute(
+        update(Editor).where(Editor.id == editor_id, later).values(totp_last_step=step)
+    )
+    return result.rowcount == 1  # type: ignore[attr-defined]
+
+
+def _take_recovery_code(code_id: int) -> bool:
+    result = db.session.execute(delete(RecoveryCode).where(RecoveryCode.id == code_id))
+    return result.rowcount == 1  # type: ignore[attr-defined]

@@ -45,6 +45,7 @@ def account(editor_id: int | None = None) -> Response | tuple[str, int]:
             "role": form.role.data or "editor",
             "active": bool(form.active.data),
             "password": form.password.data or None,
+            "two_factor_off": bool(form.two_factor_off.data),
         }
         try:
             saved = editorial.save_account(editor_id, values, current_user)

@@ -1,4 +1,4 @@
-"""Logging in and out, and changing one's own password."""
+"""Logging in (password, then the code when the editor has one) and out; one's own password."""
 
 from __future__ import annotations
 
@@ -10,9 +10,18 @@ from flask_login import current_user, login_required, logout_user
 from werkzeug.wrappers import Response
 
 from ... import editorial
-from ...auth import LoginRefused, authenticate, keep_session, start_session
+from ...auth import (
+    PENDING_NEXT,
+    LoginRefused,
+    authenticate,
+    begin_second_step,
+    keep_session,
+    pending_editor,
+    start_session,
+    verify_code,
+)
 from . import bp
-from .forms import LoginForm, PasswordForm
+from .forms import CodeForm, LoginForm, PasswordForm
 
 #: Query parameter of the login URL -> the notice shown above the form. The notices
 #: travel in the URL, not as flashed messages: flashing writes the session, and an
@@ -20,6 +29,7 @@ from .forms import LoginForm, PasswordForm
 LOGIN_NOTICES: dict[str, str] = {
     "next": "Log in om deze pagina te zien.",
     "uitgelogd": "Je bent uitgelogd.",
+    "verlopen": "Het inloggen duurde te lang. Begin opnieuw.",
 }
 
 #: Characters a ``next=`` target may hold: no controls, spaces, backslashes or quotes.
@@ -61,10 +71,36 @@ def login() -> Response | tuple[str, int] | tuple[str, int, dict] | str:
             editor = authenticate(form.email.data or "", form.password.data or "")
         except LoginRefused as refused:
             return _refused("beheer/login.html", form, refused)
+        target = safe_next(request.args.get("next"))
+        if editor.has_two_factor:
+            begin_second_step(editor, target)
+            return redirect(url_for("editor.login_code"))
         start_session(editor)
-        return redirect(safe_next(request.args.get("next")))
+        return redirect(target)
     status = 422 if form.is_submitted() else 200
     return render_template("beheer/login.html", form=form, notices=_notices()), status
+
+
+@bp.route("/inloggen/code", methods=["GET", "POST"])
+def login_code() -> Response | tuple[str, int] | tuple[str, int, dict] | str:
+    """The second step: a code from the authenticator app, or a recovery code."""
+    if current_user.is_authenticated:
+        return redirect(url_for("editor.dashboard"))
+    editor = pending_editor()
+    if editor is None:
+        session.clear()
+        return redirect(url_for("editor.login", verlopen=1))
+    form = CodeForm()
+    if form.validate_on_submit():
+        try:
+            verify_code(editor, form.code.data or "")
+        except LoginRefused as refused:
+            return _refused("beheer/login_code.html", form, refused)
+        target = safe_next(session.get(PENDING_NEXT))
+        start_session(editor)
+        return redirect(target)
+    status = 422 if form.is_submitted() else 200
+    return render_template("beheer/login_code.html", form=form, notices=[]), status
 
 
 @bp.post("/uitloggen")
