@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import math
 import re
+import secrets
 import unicodedata
 import uuid
 from datetime import UTC, date, datetime
@@ -106,6 +107,11 @@ def slugify(text: str, max_length: int = 80) -> str:
         # At a word boundary when there is one: "een-lang-ver" would read as a typo.
         slug = cut.rsplit("-", 1)[0] if "-" in cut else slug[:max_length]
     return slug.rstrip("-") or "item"
+
+
+def new_session_token() -> str:
+    """A fresh random token for :attr:`Editor.session_token`."""
+    return secrets.token_urlsafe(32)
 
 
 def new_guid() -> str:
@@ -392,14 +398,32 @@ class Editor(UserMixin, Base, Timestamps):
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(16), default="editor")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Part of every session's user id: a new token ends all sessions (see ``get_id``).
+    session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
+    #: Part of the login throttle's keys: a new epoch forgets the account's failures.
+    throttle_epoch: Mapped[int] = mapped_column(Integer, default=0)
+    #: TOTP secret (base32); the second factor is on once ``totp_confirmed_at`` is set.
+    totp_secret: Mapped[str | None] = mapped_column(String(32))
+    totp_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The time step of the last code accepted: a code works once.
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
+
+    recovery_codes: Mapped[list[RecoveryCode]] = relationship(
+        back_populates="editor", cascade="all, delete-orphan"
+    )
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password, method="scrypt")
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+    def get_id(self) -> str:  # Flask-Login: the session carries the token too
+        return f"{self.id}:{self.session_token}"
+
+    @property
+    def has_two_factor(self) -> bool:
+        return self.totp_confirmed_at is not None
 
     @property
     def is_active(self) -> bool:  # Flask-Login: deactivated editors cannot log in
@@ -411,6 +435,18 @@ class Editor(UserMixin, Base, Timestamps):
 
     def __repr__(self) -> str:
         return f"<Editor {self.email}>"
+
+
+class RecoveryCode(Base):
+    """A one-time code that stands in for the second factor (stored hashed)."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    editor_id: Mapped[int] = mapped_column(ForeignKey("editors.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(255))
+
+    editor: Mapped[Editor] = relationship(back_populates="recovery_codes")
 
 
 class AuditEvent(Base):

@@ -13,7 +13,17 @@ Modules: ``unit`` (the transaction, retries, conflicts, files), ``changelog``
 
 from __future__ import annotations
 
-from .accounts import change_password, create_or_reset, note_failed_login, note_login, save_account
+from .accounts import (
+    LAST_ADMIN,
+    change_password,
+    confirm_two_factor,
+    create_or_reset,
+    disable_two_factor,
+    end_sessions,
+    save_account,
+    start_two_factor,
+    use_second_factor,
+)
 from .catalog import create_campaign, create_show
 from .content import (
     DRAFT,
@@ -45,6 +55,7 @@ __all__ = [
     "DEMO",
     "DRAFT",
     "IMPORT",
+    "LAST_ADMIN",
     "NOW",
     "Actor",
     "Busy",
@@ -56,18 +67,21 @@ __all__ = [
     "SlugTaken",
     "actor_name",
     "change_password",
+    "confirm_two_factor",
     "create_campaign",
     "create_episode",
     "create_or_reset",
     "create_show",
     "delete",
+    "disable_two_factor",
+    "end_sessions",
     "history",
-    "note_failed_login",
-    "note_login",
     "publish",
     "replace_audio",
     "save",
     "save_account",
+    "start_two_factor",
     "tags_named",
+    "use_second_factor",
     "withdraw",
 ]

@@ -16,8 +16,11 @@ ACTIONS: dict[str, str] = {
     "deleted": "verwijderd",
     "account_created": "account aangemaakt",
     "account_changed": "account gewijzigd",
-    "account_locked": "account tijdelijk geblokkeerd",
+    "account_locked": "account tijdelijk geblokkeerd",  # before revision 0004
     "password_changed": "wachtwoord gewijzigd",
+    "two_factor_enabled": "tweestapsverificatie aangezet",
+    "two_factor_disabled": "tweestapsverificatie uitgezet",
+    "recovery_code_used": "herstelcode gebruikt",
 }
 
 

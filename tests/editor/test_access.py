@@ -4,6 +4,7 @@ import pytest
 from werkzeug.routing import Rule
 
 from archive.models import db
+from archive.views.editor import PUBLIC_ENDPOINTS
 
 from .conftest import PASSWORD, csrf_token, log_in, make_editor, post_form
 
@@ -12,7 +13,7 @@ def editor_routes(app) -> list[tuple[str, str]]:
     """Every (method, URL) of the editors' blueprint, with 1 for each id."""
     routes = []
     for rule in app.url_map.iter_rules():
-        if not rule.endpoint.startswith("editor.") or rule.endpoint == "editor.login":
+        if not rule.endpoint.startswith("editor.") or rule.endpoint in PUBLIC_ENDPOINTS:
             continue
         url = _build(rule)
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
@@ -61,14 +62,6 @@ def test_unknown_email_gets_the_same_message(client, ctx):
     response = log_in(client, "niemand@example.org")
     assert response.status_code == 401
     assert "E-mailadres of wachtwoord klopt niet." in response.get_data(as_text=True)
-
-
-def test_repeated_failures_lock_the_account_even_for_the_right_password(client, editor):
-    for _ in range(5):
-        assert log_in(client, editor.email, "fout-wachtwoord").status_code == 401
-    response = log_in(client, editor.email)
-    assert response.status_code == 401
-    assert "Te veel mislukte pogingen" in response.get_data(as_text=True)
 
 
 def test_deactivated_editor_cannot_log_in(client, ctx):

@@ -7,12 +7,12 @@ Admin-only routes add :func:`archive.auth.admin_required` (403 for editors).
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from ...auth import csrf, login_manager
+from ...auth import csrf, two_factor_required
 from ...editorial import ACTIONS, actor_name
 from ...errors import ArchiveError
 from ...localtime import local_label
@@ -21,14 +21,35 @@ from ...text import clock
 bp = Blueprint("editor", __name__, url_prefix="/beheer")
 
 #: Endpoints reachable without logging in.
-PUBLIC_ENDPOINTS = {"editor.login"}
+PUBLIC_ENDPOINTS = {"editor.login", "editor.login_code"}
+#: What an admin who must set up the second factor may still reach (ARCHIVE_REQUIRE_2FA).
+SETUP_ENDPOINTS = {
+    "editor.two_factor",
+    "editor.two_factor_start",
+    "editor.two_factor_confirm",
+    "editor.logout",
+}
 
 
 @bp.before_request
 def require_login():  # type: ignore[no-untyped-def]
-    """Login first, then CSRF: a visitor without a session is sent to the login page."""
-    if request.endpoint not in PUBLIC_ENDPOINTS and not current_user.is_authenticated:
-        return login_manager.unauthorized()
+    """Login first, then the second factor where required, then CSRF.
+
+    A visitor without a session is sent to the login page without getting a
+    cookie: the "log in first" message travels in the URL, not the session.
+    """
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        csrf.protect()
+        return None
+    if not current_user.is_authenticated:
+        target = request.full_path.rstrip("?") if request.method == "GET" else None
+        return redirect(url_for("editor.login", next=target))
+    if (
+        two_factor_required(current_user)
+        and not current_user.has_two_factor
+        and request.endpoint not in SETUP_ENDPOINTS
+    ):
+        return redirect(url_for("editor.two_factor"))
     csrf.protect()
     return None
 
@@ -85,4 +106,4 @@ def actor_label(event) -> str:  # type: ignore[no-untyped-def]
     return actor_name(event)
 
 
-from . import accounts, episodes, session, stories  # noqa: E402, F401  (routes register on bp)
+from . import accounts, episodes, session, stories, two_factor  # noqa: E402, F401  (routes on bp)

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from ... import editorial
-from ...auth import admin_required
+from ...auth import admin_required, keep_session
 from ...models import ROLES, Editor, Episode, Story, db
 from . import bp
 from .forms import EditorAccountForm
@@ -39,22 +39,24 @@ def account(editor_id: int | None = None) -> Response | tuple[str, int]:
         abort(404)
     form = EditorAccountForm(obj=editor)
     if form.validate_on_submit():
-        if editor is current_user and (not form.active.data or form.role.data != "admin"):
-            form.role.errors.append("Je kunt jezelf geen beheerder-rechten afnemen of uitzetten.")
+        values = {
+            "email": form.email.data or "",
+            "display_name": form.display_name.data or "",
+            "role": form.role.data or "editor",
+            "active": bool(form.active.data),
+            "password": form.password.data or None,
+            "two_factor_off": bool(form.two_factor_off.data),
+        }
+        try:
+            saved = editorial.save_account(editor_id, values, current_user)
+        except editorial.EditorialError as error:
+            getattr(form, error.field or "email").errors.append(error.message)
         else:
-            values = {
-                "email": form.email.data or "",
-                "display_name": form.display_name.data or "",
-                "role": form.role.data or "editor",
-                "active": bool(form.active.data),
-                "password": form.password.data or None,
-            }
-            try:
-                saved = editorial.save_account(editor_id, values, current_user)
-            except editorial.EditorialError as error:
-                getattr(form, error.field or "email").errors.append(error.message)
-            else:
-                flash(f"Account {saved.email} opgeslagen.")
-                return redirect(url_for("editor.accounts"))
+            # Changing one's own account ends one's other sessions; this one stays
+            # while its owner is still an active admin (a role change logs out).
+            if saved.id == current_user.id and saved.active and saved.is_admin:
+                keep_session(saved)
+            flash(f"Account {saved.email} opgeslagen.")
+            return redirect(url_for("editor.accounts"))
     status = 422 if form.is_submitted() else 200
     return render_template("beheer/account.html", form=form, editor=editor), status

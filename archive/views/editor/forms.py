@@ -63,6 +63,43 @@ class LoginForm(Form):
     submit = SubmitField("Inloggen")
 
 
+class CodeForm(Form):
+    code = StringField(
+        "Code",
+        description="De 6 cijfers uit je app, of een van je herstelcodes.",
+        validators=[DataRequired(REQUIRED), Length(max=40)],
+        render_kw={
+            "autocomplete": "one-time-code",
+            "autocapitalize": "none",
+            "spellcheck": "false",
+        },
+    )
+    submit = SubmitField("Bevestigen")
+
+
+class StartTwoFactorForm(Form):
+    submit = SubmitField("Tweestapsverificatie instellen")
+
+
+class ConfirmTwoFactorForm(Form):
+    code = StringField(
+        "Code uit je app",
+        validators=[DataRequired(REQUIRED), Length(max=40)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
+    )
+    submit = SubmitField("Aanzetten")
+
+
+class TwoFactorOffForm(Form):
+    password = PasswordField("Wachtwoord", validators=[DataRequired(REQUIRED)])
+    code = StringField(
+        "Code uit je app of een herstelcode",
+        validators=[DataRequired(REQUIRED), Length(max=40)],
+        render_kw={"autocomplete": "one-time-code"},
+    )
+    submit = SubmitField("Tweestapsverificatie uitzetten")
+
+
 class PasswordForm(Form):
     current = PasswordField("Huidig wachtwoord", validators=[DataRequired(REQUIRED)])
     new = PasswordField(
@@ -93,6 +130,7 @@ class EditorAccountForm(Form):
         ],
     )
     active = BooleanField("Actief", default=True)
+    two_factor_off = BooleanField("Tweestapsverificatie uitzetten (bij een verloren telefoon)")
     submit = SubmitField("Opslaan")
 
 
