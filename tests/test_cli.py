@@ -161,6 +161,7 @@ def test_command_line_changes_are_in_the_history_with_their_actor(runner, demo, 
     )
     assert actors == {
         "campaign": "demo",
+        "event": "demo",
         "show": "demo",
         "story": "demo",
         "episode": "demo",

@@ -224,7 +224,8 @@ def test_accounts_get_history_but_no_change_log(ctx):
 def test_campaigns_come_through_the_writer(ctx):
     from datetime import date
 
-    campaign = editorial.create_campaign(
+    campaign = editorial.save_campaign(
+        None,
         {
             "slug": "week-2030",
             "name": "Week 2030",

@@ -7,7 +7,7 @@ else in the package commits content or accounts.
 
 Modules: ``unit`` (the transaction, retries, conflicts, files), ``changelog``
 (the log, its followers and retention), ``content`` (stories and episodes),
-``episodes`` (episodes from audio), ``catalog`` (shows and campaigns),
+``episodes`` (episodes from audio), ``catalog`` (shows), ``agenda`` (editions and events),
 ``accounts`` (editors), ``history`` (labels and the history query).
 """
 
@@ -24,7 +24,8 @@ from .accounts import (
     start_two_factor,
     use_second_factor,
 )
-from .catalog import create_campaign, create_show
+from .agenda import cancel_event, save_campaign, save_event
+from .catalog import create_show
 from .content import (
     DRAFT,
     NOW,
@@ -66,9 +67,9 @@ __all__ = [
     "Publication",
     "SlugTaken",
     "actor_name",
+    "cancel_event",
     "change_password",
     "confirm_two_factor",
-    "create_campaign",
     "create_episode",
     "create_or_reset",
     "create_show",
@@ -80,6 +81,8 @@ __all__ = [
     "replace_audio",
     "save",
     "save_account",
+    "save_campaign",
+    "save_event",
     "start_two_factor",
     "tags_named",
     "use_second_factor",

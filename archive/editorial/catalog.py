@@ -1,4 +1,4 @@
-"""Shows (podcasts) and campaigns: created by the demo loader and, later, editors."""
+"""Shows (podcasts): created by the demo loader and, later, editors."""
 
 from __future__ import annotations
 
@@ -6,20 +6,9 @@ import hashlib
 from collections.abc import Mapping
 from typing import Any
 
-from ..models import Campaign, Show, db
+from ..models import Show, db
 from ..storage import media_store
 from .unit import Actor, Unit, run
-
-
-def create_campaign(values: Mapping[str, Any], who: Actor) -> Campaign:
-    def work(unit: Unit) -> Campaign:
-        campaign = Campaign(**values)
-        db.session.add(campaign)
-        db.session.flush()
-        unit.record("campaign", campaign.id, "created", campaign.name)
-        return campaign
-
-    return run(work, who)
 
 
 def create_show(values: Mapping[str, Any], artwork: bytes | None, who: Actor) -> Show:

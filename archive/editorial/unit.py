@@ -29,14 +29,20 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..errors import ArchiveError
 from ..localtime import local_label
-from ..models import ITEM_MODELS, AuditEvent, Editor, Episode, Story, db
+from ..models import ITEM_MODELS, AuditEvent, Editor, Episode, Event, Story, db
 from ..storage import media_store
 from . import changelog
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-Item = Story | Episode
+Item = Story | Episode | Event
+
+#: Kind -> model of everything with an optimistic lock (``version``).
+VERSIONED_MODELS: dict[str, type[Story] | type[Episode] | type[Event]] = {
+    **ITEM_MODELS,
+    "event": Event,
+}
 
 #: Attempts of one transaction when a unique-key race is lost.
 MAX_ATTEMPTS = 6
@@ -50,6 +56,7 @@ CHANGE_ACTIONS: dict[str, str] = {
     "withdrawn": "withdrawn",
     "deleted": "deleted",
     "audio_replaced": "audio_replaced",
+    "cancelled": "cancelled",
 }
 
 #: Who acted, when it was not an editor in the browser (stored in ``AuditEvent.actor``).
@@ -187,7 +194,7 @@ def _flush_events(unit: Unit) -> None:
 
 def conflict(kind: str, item_id: int) -> EditConflict:
     """The conflict for the item as it is now in the database (who changed it last, when)."""
-    item = db.session.get(ITEM_MODELS[kind], item_id)
+    item = db.session.get(VERSIONED_MODELS[kind], item_id)
     if item is None:
         return ItemGone("Dit item is intussen verwijderd.", f"{kind} {item_id} gone")  # type: ignore[return-value]
     event = db.session.scalars(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from archive.models import db
@@ -21,7 +23,8 @@ def test_home_lists_only_public_items(client, make_story, make_episode):
     assert "Concept aflevering" not in page
 
 
-def test_home_shows_demo_campaign_marked_as_example(client, demo):
+def test_home_shows_demo_campaign_marked_as_example(app, client, demo):
+    app.config["NOW"] = datetime(2021, 11, 16, 12, tzinfo=UTC)  # during the 2021 week
     response = client.get("/")
     page = response.get_data(as_text=True)
     assert response.status_code == 200

@@ -13,7 +13,7 @@ from flask import Blueprint
 
 bp = Blueprint("public", __name__)
 
-from . import campaigns, errors, filters, pages, podcast, stories  # noqa: E402, F401
+from . import agenda, campaigns, errors, filters, pages, podcast, stories  # noqa: E402, F401
 from .podcast import render_episode  # noqa: E402
 from .stories import render_story  # noqa: E402
 

@@ -1,17 +1,29 @@
-"""Campaign pages (one per edition of the Week) and the week as an .ics file."""
+"""The editions of the Week (one page each, and an overview) and the week as an .ics file."""
 
 from __future__ import annotations
 
-from flask import Response, abort, render_template, request, url_for
+from flask import Response, abort, render_template
 from sqlalchemy import select
 
+from ... import agenda
 from ...models import Campaign, Episode, Story, db
-from ...text import plain_text, render_markdown
-from . import bp, ical, queries
+from ...text import render_markdown
+from . import bp, calendars, queries
 
 
 def get_campaign(slug: str) -> Campaign:
     return db.session.scalar(select(Campaign).where(Campaign.slug == slug)) or abort(404)
+
+
+@bp.get("/campagnes")
+def campaigns() -> str:
+    """Every edition, newest first, with its theme, dates and how much belongs to it."""
+    return render_template(
+        "public/campaigns.html",
+        editions=Campaign.editions(),
+        story_counts=queries.public_counts(Story),
+        episode_counts=queries.public_counts(Episode),
+    )
 
 
 @bp.get("/campagne/<slug>")
@@ -22,9 +34,11 @@ def campaign(slug: str) -> str:
     return render_template(
         "public/campaign.html",
         campaign=item,
+        when=agenda.when_label(*agenda.all_day_span(item.starts_on, item.ends_on), all_day=True),
         introduction=render_markdown(item.introduction),
         stories=list(stories),
         episodes=list(episodes),
+        events=item.events,
     )
 
 
@@ -32,19 +46,4 @@ def campaign(slug: str) -> str:
 def campaign_ics(slug: str) -> Response:
     """The week as one all-day calendar event."""
     item = get_campaign(slug)
-    page = url_for("public.campaign", slug=item.slug, _external=True)
-    introduction = " ".join(plain_text(item.introduction).split())
-    description = f"Thema: {item.theme}\n\n{introduction}" if item.theme else introduction
-    body = ical.week_event(
-        uid=f"campagne-{item.slug}@{request.host.split(':')[0]}",
-        summary=item.name,
-        starts_on=item.starts_on,
-        ends_on=item.ends_on,
-        stamp=item.updated_at or item.created_at,
-        description=description,
-        location=item.location,
-        url=page,
-    )
-    response = Response(body, content_type="text/calendar; charset=utf-8")
-    response.headers["Content-Disposition"] = f'attachment; filename="{item.slug}.ics"'
-    return response
+    return calendars.download([calendars.campaign_item(item)], item.slug)

@@ -1,86 +1,72 @@
-"""A campaign week as an iCalendar file (RFC 5545), written by hand.
+"""Calendars (RFC 5545) for campaign weeks and agenda events, built with ``icalendar``.
 
-One all-day event: ``DTSTART;VALUE=DATE`` on the first day and ``DTEND`` on
-the day after the last (DTEND is exclusive). Lines end in CRLF and are folded
-at 75 octets without splitting a UTF-8 character; text values are escaped.
+Timed events are written in Europe/Amsterdam with its ``VTIMEZONE``; all-day
+events as ``VALUE=DATE`` with an exclusive ``DTEND``. ``UID``s never change,
+``SEQUENCE`` is the item's version (it grows with every change) and a
+cancelled event stays in the calendar as ``STATUS:CANCELLED``, so calendar
+apps update or strike it instead of keeping a stale copy.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import icalendar
+
+from ...localtime import LOCAL_ZONE
 
 PRODID = "-//Week tegen Kindermishandeling//Verhalen en podcasts//NL"
 
-#: RFC 5545 3.3.11: characters that must be escaped in TEXT values (backslash first).
-_TEXT_ESCAPES: list[tuple[str, str]] = [
-    ("\\", "\\\\"),
-    (";", "\\;"),
-    (",", "\\,"),
-    ("\r\n", "\\n"),
-    ("\n", "\\n"),
-    ("\r", "\\n"),
-]
+
+@dataclass(frozen=True)
+class CalendarItem:
+    uid: str
+    summary: str
+    stamp: datetime
+    #: A ``date`` pair for all-day items (end exclusive), else aware datetimes.
+    start: date | datetime
+    end: date | datetime
+    sequence: int = 0
+    description: str = ""
+    location: str = ""
+    url: str = ""
+    cancelled: bool = False
 
 
-def escape_text(value: str) -> str:
-    for raw, escaped in _TEXT_ESCAPES:
-        value = value.replace(raw, escaped)
-    return value
+def component(item: CalendarItem) -> icalendar.Event:
+    event = icalendar.Event()
+    event.add("uid", item.uid)
+    event.add("dtstamp", item.stamp)
+    for name, value in (("dtstart", item.start), ("dtend", item.end)):
+        if isinstance(value, datetime):
+            value = value.astimezone(LOCAL_ZONE)
+        event.add(name, value)
+    event.add("sequence", item.sequence)
+    event.add("summary", item.summary)
+    if item.description:
+        event.add("description", item.description)
+    if item.location:
+        event.add("location", item.location)
+    if item.url:
+        event.add("url", item.url)
+    event.add("status", "CANCELLED" if item.cancelled else "CONFIRMED")
+    event.add("transp", "TRANSPARENT")
+    return event
 
 
-def fold(line: str) -> str:
-    """Fold a content line into chunks of at most 75 octets (continuations start with a space)."""
-    chunks: list[str] = []
-    current, size, limit = "", 0, 75
-    for char in line:
-        width = len(char.encode("utf-8"))
-        if size + width > limit:
-            chunks.append(current)
-            current, size, limit = "", 0, 74  # the leading space counts
-        current += char
-        size += width
-    chunks.append(current)
-    return "\r\n ".join(chunks)
-
-
-def _date(value: date) -> str:
-    return value.strftime("%Y%m%d")
-
-
-def _stamp(value: datetime) -> str:
-    return value.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-
-
-def week_event(
-    *,
-    uid: str,
-    summary: str,
-    starts_on: date,
-    ends_on: date,
-    stamp: datetime,
-    description: str = "",
-    location: str = "",
-    url: str = "",
-) -> str:
-    """A calendar with one all-day event from ``starts_on`` to ``ends_on`` (both inclusive)."""
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        f"PRODID:{PRODID}",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        "BEGIN:VEVENT",
-        f"UID:{uid}",
-        f"DTSTAMP:{_stamp(stamp)}",
-        f"DTSTART;VALUE=DATE:{_date(starts_on)}",
-        f"DTEND;VALUE=DATE:{_date(ends_on + timedelta(days=1))}",
-        f"SUMMARY:{escape_text(summary)}",
-    ]
-    if description:
-        lines.append(f"DESCRIPTION:{escape_text(description)}")
-    if location:
-        lines.append(f"LOCATION:{escape_text(location)}")
-    if url:
-        lines.append(f"URL:{url}")
-    lines += ["TRANSP:TRANSPARENT", "END:VEVENT", "END:VCALENDAR"]
-    return "".join(fold(line) + "\r\n" for line in lines)
+def calendar(items: Iterable[CalendarItem], name: str = "") -> bytes:
+    """A whole calendar: one ``VEVENT`` per item, the time zones they use."""
+    cal = icalendar.Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    if name:
+        cal.add("x-wr-calname", name)
+        cal.add("x-wr-timezone", str(LOCAL_ZONE))
+    for item in items:
+        cal.add_component(component(item))
+    cal.add_missing_timezones()
+    return cal.to_ical()

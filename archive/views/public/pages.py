@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import render_template
 
+from ... import editions, localtime
 from ...models import Campaign, Episode, Story
 from ...text import render_markdown
 from . import bp, queries
@@ -16,9 +17,11 @@ HOME_EPISODES = 3
 
 @bp.get("/")
 def home() -> str:
-    campaign = Campaign.current()
+    featured = editions.choose(Campaign.editions(), localtime.today())
+    campaign = featured.edition if featured else None
     return render_template(
         "public/home.html",
+        featured=featured,
         campaign=campaign,
         introduction=render_markdown(campaign.introduction) if campaign else "",
         stories=queries.latest(Story, HOME_STORIES),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 
 from ...models import PERSPECTIVES, Campaign, Episode, Story, Tag, db
 
@@ -98,3 +98,13 @@ def related(model: type[T], linked: list[T], tags: list[Tag], exclude: T | None 
         candidates.sort(key=lambda item: -len(wanted & {t.id for t in item.tags}))
         chosen += [item for item in candidates if item not in chosen]
     return chosen[:RELATED_LIMIT]
+
+
+def public_counts(model: type[T]) -> dict[int, int]:
+    """Campaign id -> how many public items of ``model`` belong to it."""
+    query = (
+        select(model.campaign_id, func.count(model.id))
+        .where(model.public_clause(), model.campaign_id.is_not(None))
+        .group_by(model.campaign_id)
+    )
+    return {campaign_id: count for campaign_id, count in db.session.execute(query)}
