@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..models import AuditEvent, Episode, Story, db
+from ..models import AuditEvent, Episode, Event, Story, db
 from .unit import actor_name
 
 #: Action -> Dutch label for the history list.
@@ -14,6 +14,7 @@ ACTIONS: dict[str, str] = {
     "withdrawn": "teruggetrokken",
     "audio_replaced": "audio vervangen",
     "deleted": "verwijderd",
+    "cancelled": "afgelast",
     "account_created": "account aangemaakt",
     "account_changed": "account gewijzigd",
     "account_locked": "account tijdelijk geblokkeerd",  # before revision 0004
@@ -24,7 +25,7 @@ ACTIONS: dict[str, str] = {
 }
 
 
-def history(item: Story | Episode) -> list[AuditEvent]:
+def history(item: Story | Episode | Event) -> list[AuditEvent]:
     """The item's events, newest first."""
     return list(
         db.session.scalars(

@@ -106,4 +106,4 @@ def actor_label(event) -> str:  # type: ignore[no-untyped-def]
     return actor_name(event)
 
 
-from . import accounts, episodes, session, stories, two_factor  # noqa: E402, F401  (routes on bp)
+from . import accounts, agenda, episodes, session, stories, two_factor  # noqa: E402, F401

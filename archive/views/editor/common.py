@@ -120,7 +120,7 @@ def save_from_form(
 def show_conflict(form, conflict: editorial.EditConflict, fresh_form) -> None:  # type: ignore[no-untyped-def]
     """Keep the editor's input, list what differs, and let a second save go through."""
     db.session.expire_all()
-    item = db.session.get(Story if conflict.kind == "story" else Episode, conflict.item_id)
+    item = db.session.get(editorial.VERSIONED_MODELS[conflict.kind], conflict.item_id)
     form.conflict = conflict
     form.differences = differences(form, fresh_form(item)) if item is not None else []
     form.version.data = str(conflict.version)

@@ -6,6 +6,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
+    DateField,
     DateTimeLocalField,
     EmailField,
     HiddenField,
@@ -31,7 +32,14 @@ from wtforms.validators import (
 )
 
 from ...auth import MIN_PASSWORD_LENGTH
-from ...models import EPISODE_TYPES, MAX_EPISODE_NUMBER, PERSPECTIVES, ROLES, SLUG_PATTERN
+from ...models import (
+    EPISODE_TYPES,
+    EVENT_PLACES,
+    MAX_EPISODE_NUMBER,
+    PERSPECTIVES,
+    ROLES,
+    SLUG_PATTERN,
+)
 from .chapters import format_chapters, parse_chapters  # noqa: F401 (format_chapters: re-exported)
 
 REQUIRED = "Vul dit veld in."
@@ -253,3 +261,58 @@ class ConfirmForm(Form, VersionMixin):
         "Ja, definitief verwijderen", validators=[DataRequired("Vink aan om te bevestigen.")]
     )
     submit = SubmitField("Verwijderen")
+
+
+def _slug_field() -> StringField:
+    return StringField(
+        "Adres (slug)",
+        description=SLUG_HELP,
+        validators=[Optional(), Length(max=80), Regexp(SLUG_PATTERN, message=SLUG_HELP)],
+    )
+
+
+class EventForm(Form, VersionMixin):
+    """An agenda event; times in Dutch local time, or whole days."""
+
+    title = StringField("Titel", validators=[DataRequired(REQUIRED), Length(max=200)])
+    slug = _slug_field()
+    all_day = BooleanField("Hele dag(en)")
+    starts_on = DateField("Eerste dag", validators=[DataRequired(REQUIRED)])
+    starts_time = StringField(
+        "Begintijd (bijvoorbeeld 19:30; leeg bij een hele dag)",
+        validators=[Optional(), Regexp(r"^\d{1,2}:\d{2}$", message="Schrijf de tijd als 19:30.")],
+    )
+    ends_on = DateField("Laatste dag", validators=[DataRequired(REQUIRED)])
+    ends_time = StringField(
+        "Eindtijd (bijvoorbeeld 21:00; leeg bij een hele dag)",
+        validators=[Optional(), Regexp(r"^\d{1,2}:\d{2}$", message="Schrijf de tijd als 21:00.")],
+    )
+    place_kind = SelectField("Waar", choices=options(EVENT_PLACES.items()), default="national")
+    place = StringField("Plaats (bij 'Op locatie')", validators=[Length(max=200)])
+    online_url = StringField("Link (bij 'Online')", validators=[Length(max=500)])
+    organiser = StringField("Organisatie", validators=[Length(max=200)])
+    description = TextAreaField("Beschrijving (Markdown)", validators=[Length(max=20000)])
+    registration_url = StringField("Aanmelden via (link)", validators=[Length(max=500)])
+    campaign_id = SelectField("Editie", coerce=int, default=0)
+    save = SubmitField("Opslaan")
+
+
+class CancelEventForm(Form, VersionMixin):
+    message = TextAreaField(
+        "Bericht voor bezoekers (waarom, en of er een nieuwe datum komt)",
+        validators=[Length(max=500)],
+    )
+    submit = SubmitField("Afgelasten")
+
+
+class CampaignForm(Form):
+    """An edition of the Week."""
+
+    name = StringField("Naam", validators=[DataRequired(REQUIRED), Length(max=200)])
+    slug = _slug_field()
+    theme = StringField("Thema", validators=[Length(max=200)])
+    starts_on = DateField("Eerste dag", validators=[DataRequired(REQUIRED)])
+    ends_on = DateField("Laatste dag", validators=[DataRequired(REQUIRED)])
+    location = StringField("Waar", default="Landelijk", validators=[Length(max=200)])
+    introduction = TextAreaField("Inleiding (Markdown)", validators=[Length(max=20000)])
+    save = SubmitField("Opslaan")
