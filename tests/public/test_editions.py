@@ -61,6 +61,7 @@ def test_a_campaign_page_has_the_seeds_shape_and_leads_to_its_items(client, demo
     assert "Waar Landelijk" in page
     assert "Terug naar agenda" in page and "Naar boven" in page
     assert 'href="/verhalen?campagne=week-2021"' in html
+    assert 'href="/podcast?campagne=week-2021"' in html
     assert "Webinar: signalen zien in de klas (voorbeeld)" in page
 
 
@@ -81,3 +82,13 @@ def test_help_page_speaks_to_a_parent_afraid_of_going_too_far(client):
     assert "Ben je bang dat je zelf te ver gaat?" in page
     section = page[page.index("Ben je bang dat je zelf te ver gaat?") :]
     assert "Veilig Thuis bellen: 0800-2000" in section and "anoniem" in section
+
+
+def test_the_episode_list_filters_by_edition(client, demo):
+    everything = text(client.get("/podcast"))
+    assert "Signalen zien in de klas" in everything
+    page = text(client.get("/podcast?campagne=week-2022-voorbeeld"))
+    assert "Afleveringen van Week tegen Kindermishandeling 2022 (voorbeeld)" in page
+    assert "Signalen zien in de klas" not in page and "Nog geen afleveringen." in page
+    assert "Signalen zien in de klas" in text(client.get("/podcast?campagne=week-2021"))
+    assert text(client.get("/podcast?campagne=bestaat-niet")) == everything

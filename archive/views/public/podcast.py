@@ -5,8 +5,9 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from flask import abort, current_app, render_template, request, url_for
+from sqlalchemy import select
 
-from ...models import PERSPECTIVES, Episode, Show, Story, db
+from ...models import PERSPECTIVES, Campaign, Episode, Show, Story, db
 from ...text import render_markdown
 from ..delivery import RequestUrls
 from . import bp, queries
@@ -37,12 +38,17 @@ def subscription() -> dict | None:
 
 @bp.get("/podcast")
 def podcast() -> str:
-    page = db.paginate(
-        queries.public(Episode),
-        page=queries.page_number(request.args),
-        per_page=queries.PER_PAGE,
+    """Every public episode, newest first; ``?campagne=`` keeps one edition's."""
+    query = queries.public(Episode)
+    edition = db.session.scalar(
+        select(Campaign).where(Campaign.slug == request.args.get("campagne", ""))
     )
-    return render_template("public/podcast.html", page=page, subscription=subscription())
+    if edition is not None:
+        query = query.where(Episode.campaign_id == edition.id)
+    page = db.paginate(query, page=queries.page_number(request.args), per_page=queries.PER_PAGE)
+    return render_template(
+        "public/podcast.html", page=page, edition=edition, subscription=subscription()
+    )
 
 
 @bp.get("/podcast/<slug>")
