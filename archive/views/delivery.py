@@ -111,6 +111,10 @@ class RequestUrls:
     def website(self) -> str:
         return self._url("public.home")
 
+    def page(self, endpoint: str, **values: Any) -> str:
+        """Any page's absolute URL (for link previews, sitemaps and embeds)."""
+        return self._url(endpoint, **values)
+
     def show_feed(self, show: Show) -> str:
         if show.id == self.default_show_id:
             return self._url("delivery.podcast_feed")

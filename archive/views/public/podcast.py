@@ -10,7 +10,7 @@ from sqlalchemy import select
 from ...models import PERSPECTIVES, Campaign, Episode, Show, Story, db
 from ...text import render_markdown
 from ..delivery import RequestUrls
-from . import bp, queries
+from . import bp, queries, seo
 
 #: Podcast apps' subscribe links, built from the feed URL (label, template).
 #: ``{feed}`` is the full URL, ``{bare}`` the URL without its scheme, ``{quoted}`` encoded.
@@ -47,7 +47,11 @@ def podcast() -> str:
         query = query.where(Episode.campaign_id == edition.id)
     page = db.paginate(query, page=queries.page_number(request.args), per_page=queries.PER_PAGE)
     return render_template(
-        "public/podcast.html", page=page, edition=edition, subscription=subscription()
+        "public/podcast.html",
+        page=page,
+        edition=edition,
+        subscription=subscription(),
+        meta=seo.for_show(Show.default()),
     )
 
 
@@ -67,6 +71,7 @@ def audio_url(episode: Episode, preview: bool) -> str | None:
 
 def render_episode(episode: Episode, preview: bool = False) -> str:
     """The episode page; ``preview=True`` shows a draft to editors with a banner."""
+    cues = episode.transcript_cues()
     return render_template(
         "public/episode.html",
         episode=episode,
@@ -74,9 +79,10 @@ def render_episode(episode: Episode, preview: bool = False) -> str:
         show_notes=render_markdown(episode.show_notes),
         perspective=PERSPECTIVES.get(episode.perspective or ""),
         chapters=sorted(episode.chapters or [], key=lambda c: float(c.get("start") or 0)),
-        cues=episode.transcript_cues(),
+        cues=cues,
         related_stories=queries.related(Story, episode.related_stories, episode.tags),
         related_episodes=queries.related(Episode, [], episode.tags, exclude=episode),
         subscription=subscription(),
         preview=preview,
+        meta=seo.for_episode(episode, " ".join(cue.text for cue in cues)),
     )

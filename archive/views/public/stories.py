@@ -6,7 +6,7 @@ from flask import abort, render_template, request
 
 from ...models import PERSPECTIVES, Episode, Story, db
 from ...text import render_markdown
-from . import bp, queries
+from . import bp, queries, seo
 
 
 @bp.get("/verhalen")
@@ -43,4 +43,5 @@ def render_story(story: Story, preview: bool = False) -> str:
         related_stories=queries.related(Story, [], story.tags, exclude=story),
         related_episodes=queries.related(Episode, story.related_episodes, story.tags),
         preview=preview,
+        meta=seo.for_story(story),
     )
