@@ -10,7 +10,7 @@ from telling the next site where the visitor came from.
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, request
 
 #: The Content-Security-Policy, one directive per entry.
 CSP_DIRECTIVES: dict[str, str] = {
@@ -40,6 +40,14 @@ PERMISSIONS_POLICY = ", ".join(
 
 CONTENT_SECURITY_POLICY = "; ".join(f"{name} {value}" for name, value in CSP_DIRECTIVES.items())
 
+#: Endpoints other sites may show in a frame (the embeddable player): the same
+#: policy with ``frame-ancestors *`` and no ``X-Frame-Options``. Nothing else.
+FRAMEABLE_ENDPOINTS: frozenset[str] = frozenset({"public.embed"})
+FRAMEABLE_POLICY = "; ".join(
+    f"{name} {'*' if name == 'frame-ancestors' else value}"
+    for name, value in CSP_DIRECTIVES.items()
+)
+
 #: Header -> value, set on every response unless a view set it already.
 HEADERS: dict[str, str] = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
@@ -53,7 +61,11 @@ HEADERS: dict[str, str] = {
 
 
 def apply_headers(response: Response) -> Response:
-    for name, value in HEADERS.items():
+    headers = HEADERS
+    if request.endpoint in FRAMEABLE_ENDPOINTS:
+        headers = {**HEADERS, "Content-Security-Policy": FRAMEABLE_POLICY}
+        del headers["X-Frame-Options"]
+    for name, value in headers.items():
         response.headers.setdefault(name, value)
     return response
 

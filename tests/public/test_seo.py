@@ -62,15 +62,18 @@ def test_episode_structured_data_matches_the_page(client, demo):
     assert data["name"] == tree.findtext(".//h1")
     assert data["url"] == "http://localhost/podcast/signalen-zien"
     audio = tree.xpath("//audio/@src")[0]
-    media = data["associatedMedia"]
+    media, transcript = data["associatedMedia"]
     assert media["@type"] == "AudioObject"
     assert media["contentUrl"] == "http://localhost" + audio
     assert meta(tree, "og:audio") == media["contentUrl"]
     assert media["encodingFormat"] == "audio/mpeg" == meta(tree, "og:audio:type")
     shown = tree.xpath("//p[@class='meta']/time/@datetime")
     assert media["duration"] in shown and data["timeRequired"] == media["duration"]
+    # The transcript is linked (its text is on the page): the same cues as the page shows.
+    assert transcript["encodingFormat"] == "text/vtt"
+    vtt = client.get(urlsplit(transcript["contentUrl"]).path).get_data(as_text=True)
     first_cue = tree.xpath("//ol[@class='cues']/li/a")[0].tail.strip()
-    assert media["transcript"].startswith(first_cue)
+    assert first_cue in vtt
     series = data["partOfSeries"]
     assert series["@type"] == "PodcastSeries"
     assert series["webFeed"] == "http://localhost/podcast/feed.xml"
@@ -143,3 +146,22 @@ def test_robots_txt_keeps_crawlers_out_of_the_editors_area(client, demo):
     lines = response.get_data(as_text=True).splitlines()
     assert "User-agent: *" in lines and "Disallow: /beheer" in lines
     assert "Sitemap: http://localhost/sitemap.xml" in lines
+
+
+def test_a_preview_never_quotes_a_text_behind_its_content_note(client, make_story):
+    make_story(
+        "met-waarschuwing",
+        body="Hij sloeg ons elke avond.",
+        content_note="Gaat over geweld thuis.",
+        author_name="Sanne (pseudoniem)",
+    )
+    page = client.get("/verhalen/met-waarschuwing").get_data(as_text=True)
+    head = page[: page.index("</head>")]
+    assert "sloeg" not in head
+    tree = lxml_html.fromstring(page)
+    assert meta(tree, "description") == (
+        "Een verhaal van Sanne (pseudoniem). Let op: Gaat over geweld thuis."
+    )
+    make_story("zonder-waarschuwing", body="Een gewone dag op school.", summary="")
+    tree = page_tree(client, "/verhalen/zonder-waarschuwing")
+    assert meta(tree, "description") == "Een gewone dag op school."

@@ -17,6 +17,7 @@ from . import (  # noqa: E402, F401  (routes on bp)
     agenda,
     campaigns,
     crawlers,
+    embed,
     errors,
     filters,
     pages,

@@ -69,6 +69,17 @@ def audio_url(episode: Episode, preview: bool) -> str | None:
     return url_for("delivery.media", name=episode.audio_path)
 
 
+def embedding(episode: Episode) -> dict[str, str]:
+    """The "Insluiten" box's code and the oEmbed discovery link of a public episode."""
+    links = seo.urls()
+    src = links.page("public.embed", slug=episode.slug)
+    page = links.episode_page(episode)
+    return {
+        "embed_code": seo.embed_code(src, episode.title),
+        "oembed_url": url_for("public.oembed", url=page, format="json"),
+    }
+
+
 def render_episode(episode: Episode, preview: bool = False) -> str:
     """The episode page; ``preview=True`` shows a draft to editors with a banner."""
     cues = episode.transcript_cues()
@@ -84,5 +95,6 @@ def render_episode(episode: Episode, preview: bool = False) -> str:
         related_episodes=queries.related(Episode, [], episode.tags, exclude=episode),
         subscription=subscription(),
         preview=preview,
-        meta=seo.for_episode(episode, " ".join(cue.text for cue in cues)),
+        meta=seo.for_episode(episode, has_transcript=bool(cues)),
+        **({} if preview else embedding(episode)),
     )

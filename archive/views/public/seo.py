@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import current_app, request
+from markupsafe import escape
 
 from ... import agenda
 from ...localtime import to_local
@@ -25,6 +26,8 @@ from .filters import iso_duur
 
 SITE_NAME = "Week tegen Kindermishandeling: verhalen en podcasts"
 PUBLISHER = {"@type": "Organization", "name": "Week tegen Kindermishandeling"}
+#: The embeddable player's frame size (CSS pixels) in the code we offer.
+EMBED_WIDTH, EMBED_HEIGHT = 640, 360
 #: Longest meta description (search engines cut around 155–160 characters).
 DESCRIPTION_LENGTH = 160
 
@@ -135,8 +138,11 @@ def for_show(show: Show | None) -> PageMeta:
     )
 
 
-def for_episode(episode: Episode, transcript: str) -> PageMeta:
+def for_episode(episode: Episode, has_transcript: bool) -> PageMeta:
     links = urls()
+    description = _preview_text(
+        episode.summary, episode.show_notes, episode.content_note, f"Podcast: {episode.title}"
+    )
     page = links.episode_page(episode)
     image = links.artwork(episode.artwork_path) if episode.artwork_path else _show_image(links)
     data: dict[str, Any] = {
@@ -144,7 +150,7 @@ def for_episode(episode: Episode, transcript: str) -> PageMeta:
         "@type": "PodcastEpisode",
         "name": episode.title,
         "url": page,
-        "description": describe(episode.summary or episode.show_notes),
+        "description": description,
         "datePublished": _iso(episode.published_at),
         "inLanguage": "nl",
         "partOfSeries": series_data(episode.show, links),
@@ -164,13 +170,23 @@ def for_episode(episode: Episode, transcript: str) -> PageMeta:
         }
         if episode.duration:
             media["duration"] = iso_duur(episode.duration)
-        if transcript:
-            media["transcript"] = transcript
-        data["associatedMedia"] = media
+        data["associatedMedia"] = [media]
+        if has_transcript:
+            # Linked, not copied: the text is on the page already, and a copy in
+            # the JSON-LD would double a long transcript's weight.
+            data["associatedMedia"].append(
+                {
+                    "@type": "MediaObject",
+                    "name": f"Transcript: {episode.title}",
+                    "contentUrl": links.transcript(episode, "vtt"),
+                    "encodingFormat": "text/vtt",
+                    "inLanguage": "nl",
+                }
+            )
     if image:
         data["image"] = image
     return PageMeta(
-        describe(episode.summary or episode.show_notes or episode.title),
+        description,
         page,
         og_type="website",
         image=image,
@@ -180,14 +196,26 @@ def for_episode(episode: Episode, transcript: str) -> PageMeta:
     )
 
 
+def _preview_text(summary: str, text: str, content_note: str, who: str) -> str:
+    """What a link preview says: the summary; never the text itself behind a content note."""
+    if summary:
+        return describe(summary)
+    if content_note:
+        return describe(f"{who}. Let op: {content_note}")
+    return describe(text)
+
+
 def for_story(story: Story) -> PageMeta:
     links = urls()
     page = links.story_page(story)
+    description = _preview_text(
+        story.summary, story.body, story.content_note, f"Een verhaal van {story.author_name}"
+    )
     data = {
         "@context": "https://schema.org",
         "@type": "Article",
         "headline": story.title,
-        "description": describe(story.summary or story.body),
+        "description": description,
         "url": page,
         "datePublished": _iso(story.published_at),
         "dateModified": _iso(story.updated_at),
@@ -198,7 +226,7 @@ def for_story(story: Story) -> PageMeta:
         "wordCount": len(story.body.split()),
     }
     return PageMeta(
-        describe(story.summary or story.body),
+        description,
         page,
         og_type="article",
         image=_show_image(links),
@@ -269,6 +297,15 @@ def for_event(event: Event) -> PageMeta:
     if event.organiser:
         data["organizer"] = {"@type": "Organization", "name": event.organiser}
     return PageMeta(description, page, image=_show_image(links), json_ld=[data])
+
+
+def embed_code(src: str, title: str, width: int = EMBED_WIDTH, height: int = EMBED_HEIGHT) -> str:
+    """The ``<iframe>`` a partner site pastes to show the embeddable player."""
+    return (
+        f'<iframe src="{escape(src)}" width="{width}" height="{height}" '
+        f'title="Podcast: {escape(title)}" loading="lazy" referrerpolicy="no-referrer" '
+        'style="border:0;max-width:100%"></iframe>'
+    )
 
 
 @bp.app_context_processor
