@@ -6,8 +6,8 @@ queries from a grammar of words (Dutch, with diacritics), operators,
 brackets, quotes, field names and odd Unicode, in batches, through both
 endpoints and the ``soort``/``sorteer``/``pagina`` variants: every answer
 must be a 200 with a canonical query text. Its size follows the hypothesis
-profile (``ci``: 5,000 queries; ``HYPOTHESIS_PROFILE=fuzz``: ten times as
-many, random): run it alone with ``make fuzz``.
+profile (``ci``: 5,000 queries, always the same; ``HYPOTHESIS_PROFILE=fuzz``:
+20,000 random ones): ``make fuzz`` runs it that way.
 """
 
 from __future__ import annotations
