@@ -10,7 +10,7 @@ builder), ``store`` (generations on disk, writers, atomic swap), ``follow``
 (the change log to the index), ``sync`` (rebuilds and repairs), ``syntax``
 (the visitors' query language, from any text), ``queries`` (its Whoosh
 queries), ``suggest`` ("Bedoelde je …?" from public words), ``querying``
-(ranking, facets, highlights).
+(ranking, facets, hits), ``excerpts`` (highlighted excerpts).
 """
 
 from __future__ import annotations

@@ -2,8 +2,9 @@
 
 The query language and its recovery from any input are in ``syntax``, the
 Whoosh queries it stands for in ``queries``, "Bedoelde je …?" in ``suggest``.
-Here: running the query on the public documents, facets, highlights, the
-hit of an episode's best passage, and the messages (Dutch) for visitors.
+Here: running the query on the public documents, facets, the hits (marked
+up by ``excerpts``) with an episode's best passage, and the messages (Dutch)
+for visitors.
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from markupsafe import Markup, escape
-from whoosh import highlight, sorting
 from whoosh import index as whoosh_index
+from whoosh import sorting
 from whoosh.idsets import BitSet
 from whoosh.query import And, DateRange, Or, Query, Term
 from whoosh.searching import Searcher
@@ -28,7 +29,7 @@ from ..errors import ArchiveError
 from . import syntax
 from .analysis import STOP_WORDS
 from .documents import FACET_FIELDS
-from .excerpts import best_windows
+from .excerpts import MarkFormatter, highlight_field, plain_excerpt, text_excerpt
 from .facets import ColumnFacet
 from .queries import build, leaf_terms, passage_fields, searchable
 from .store import IndexStore
@@ -182,43 +183,6 @@ def clean_filters(filters: Mapping[str, str] | None) -> dict[str, str]:
 # -- searching -------------------------------------------------------------
 
 
-class _MarkFormatter(highlight.Formatter):
-    """Matches in ``<mark>``; all other text HTML-escaped."""
-
-    between = " … "
-
-    def _text(self, text: str) -> str:
-        return str(escape(text))
-
-    def format_token(self, text: str, token: Any, replace: bool = False) -> str:
-        return f"<mark>{escape(highlight.get_text(text, token, replace))}</mark>"
-
-
-_FRAGMENTER = highlight.ContextFragmenter(maxchars=240, surround=60)
-_WHOLE = highlight.WholeFragmenter()
-
-
-def _highlight(
-    hit: Any, fieldname: str, whole: bool = False, text: str | None = None, top: int = 2
-) -> str:
-    results = hit.results
-    results.fragmenter = _WHOLE if whole else _FRAGMENTER
-    return hit.highlights(fieldname, text=text, top=top)
-
-
-def _text_excerpt(hit: Any, text: str) -> str:
-    """Highlighted fragments from the densest stretches of a long text (see excerpts)."""
-    matched = {term.decode("utf-8") for name, term in hit.matched_terms() if name == "text"}
-    parts = [_highlight(hit, "text", text=window, top=1) for window in best_windows(text, matched)]
-    return " … ".join(part for part in parts if part)
-
-
-def _excerpt(text: str, limit: int = 240) -> Markup:
-    if len(text) <= limit:
-        return escape(text)
-    return escape(text[:limit].rsplit(None, 1)[0] + " …")
-
-
 def _facet_definitions() -> dict[str, sorting.FacetType]:
     return {
         name: ColumnFacet(name, allow_overlap=name == "tags", maptype=sorting.Count)
@@ -255,12 +219,12 @@ def _best_passages(
         return {}
     query = And([words, Term("kind", "passage"), Or([Term("item", key) for key in keys])])
     results = searcher.search(query, limit=None, terms=True)
-    results.formatter = _MarkFormatter()
+    results.formatter = MarkFormatter()
     best: dict[str, tuple[float, str]] = {}
     for hit in results:
         key = hit["item"]
         if key not in best:
-            best[key] = (float(hit["start"]), _highlight(hit, "passage"))
+            best[key] = (float(hit["start"]), highlight_field(hit, "passage"))
         if len(best) == len(keys):
             break
     return best
@@ -268,15 +232,15 @@ def _best_passages(
 
 def _make_hit(hit: Any, passage: tuple[float, str] | None) -> Hit:
     stored = hit.fields()
-    title = _highlight(hit, "title", whole=True) or escape(stored.get("title", ""))
+    title = highlight_field(hit, "title", whole=True) or escape(stored.get("title", ""))
     excerpt = ""
     if passage is not None:
         excerpt = passage[1]
     if not excerpt:
         text = f"{stored.get('summary', '')}\n\n{stored.get('body', '')}"
-        excerpt = _text_excerpt(hit, text)
+        excerpt = text_excerpt(hit, text)
     if not excerpt:
-        excerpt = _excerpt(stored.get("summary") or stored.get("body") or "")
+        excerpt = plain_excerpt(stored.get("summary") or stored.get("body") or "")
     published = stored.get("published")
     return Hit(
         kind=stored["kind"],
@@ -388,7 +352,7 @@ def _run(store: IndexStore, tree: Node, results: SearchResults) -> SearchResults
         reverse=results.sort == "date",
         terms=True,
     )
-    found.formatter = _MarkFormatter()
+    found.formatter = MarkFormatter()
     results.total = len(found)
     results.page = min(results.page, results.pages)
     results.facets = _facet_counts(found, active)
