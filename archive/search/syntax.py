@@ -11,8 +11,8 @@ What a visitor may type (the README's Search section says the same):
   to look in one field only, before a word, a phrase or a bracketed group.
 
 Everything else is text, and nothing is an error. The parser recovers:
-an unclosed quote or bracket is closed at the end, a stray ``)`` or quote is
-dropped, an operator with nothing to work on is dropped, an empty group
+an unclosed bracket is closed at the end, an unclosed quote and a stray ``)``
+are dropped, so is an operator with nothing to work on, an empty group
 disappears, ``NOT NOT x`` is ``x``; a name before ``:`` that is no field is
 just a word. Input is cut at :data:`MAX_QUERY_CHARS` characters and
 :data:`MAX_WORDS` words, and brackets nest at most :data:`MAX_DEPTH` deep, so
