@@ -43,6 +43,7 @@ from ..feed.state import (
 )
 from ..models import Episode, Show, Story, db
 from ..text import TranscriptError, cues_to_srt, parse_transcript
+from . import params
 
 bp = Blueprint("delivery", __name__)
 
@@ -243,9 +244,10 @@ def _public_audio_mime(name: str) -> str | None:
     """The MIME type of a public episode's audio called ``name`` ("" if unknown), else None."""
     query = select(Episode.audio_mime).where(Episode.audio_path == name, Episode.public_clause())
     owner = _OWNER_ID.match(name)
-    if owner:
+    owner_id = params.row_id(owner.group(1)) if owner else None
+    if owner_id is not None:
         # Stored names start with the episode's id: a primary-key lookup, not a scan.
-        found = db.session.execute(query.where(Episode.id == int(owner.group(1)))).first()
+        found = db.session.execute(query.where(Episode.id == owner_id)).first()
         if found is not None:
             return found[0] or ""
     found = db.session.execute(query.limit(1)).first()

@@ -32,6 +32,7 @@ from wtforms.validators import (
 
 from ...auth import MIN_PASSWORD_LENGTH
 from ...models import EPISODE_TYPES, MAX_EPISODE_NUMBER, PERSPECTIVES, ROLES, SLUG_PATTERN
+from .. import params
 from .chapters import format_chapters, parse_chapters  # noqa: F401 (format_chapters: re-exported)
 
 REQUIRED = "Vul dit veld in."
@@ -174,8 +175,7 @@ class VersionMixin:
 
     @property
     def opened_version(self) -> int | None:
-        data = str(self.version.data or "")
-        return int(data) if data.isdigit() else None
+        return params.version(str(self.version.data or ""))
 
 
 class ContentMixin(VersionMixin):

@@ -8,6 +8,7 @@ from flask import abort, current_app, render_template, request, url_for
 
 from ...models import PERSPECTIVES, Episode, Show, Story, db
 from ...text import render_markdown
+from .. import params
 from ..delivery import RequestUrls
 from . import bp, queries
 
@@ -39,7 +40,7 @@ def subscription() -> dict | None:
 def podcast() -> str:
     page = db.paginate(
         queries.public(Episode),
-        page=queries.page_number(request.args),
+        page=params.PAGE.or_404(request.args),
         per_page=queries.PER_PAGE,
     )
     return render_template("public/podcast.html", page=page, subscription=subscription())
