@@ -327,7 +327,6 @@ def _text_response(body: bytes, content_type: str) -> Response:
     response.set_etag(hashlib.sha256(body).hexdigest()[:32])
     response.cache_control.public = True
     response.cache_control.max_age = SIDECAR_MAX_AGE
-    response.headers["Access-Control-Allow-Origin"] = "*"  # web players fetch these
     return answer(response)
 
 
