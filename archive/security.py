@@ -11,13 +11,18 @@ What podcast apps and web players fetch is another matter: a web player or
 a podcast directory on another origin must be able to play the audio, show
 the artwork and read the feed, chapters and transcript. Those endpoints are
 shared across origins (:data:`SHARING`); every page keeps ``same-origin``.
+
+Once the site is on https (the base URL says so, or the request came that
+way, also through ProxyFix), ``Strict-Transport-Security`` keeps browsers on
+https for a year: a visitor's first plain-http request could otherwise be
+read or changed on the way.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Flask, Response, request
+from flask import Flask, Response, current_app, request
 
 #: The Content-Security-Policy, one directive per entry.
 CSP_DIRECTIVES: dict[str, str] = {
@@ -102,6 +107,10 @@ PREFLIGHT: dict[str, str] = {
 }
 
 
+#: Browsers that once reached the site over https never try plain http again (a year).
+STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"
+
+
 def sharing_of(endpoint: str | None) -> Sharing:
     return SHARING.get(endpoint or "", PAGE)
 
@@ -111,6 +120,8 @@ def apply_headers(response: Response) -> Response:
         response.headers.setdefault(name, value)
     for name, value in sharing_of(request.endpoint).headers(request.method).items():
         response.headers.setdefault(name, value)
+    if request.is_secure or str(current_app.config.get("BASE_URL") or "").startswith("https://"):
+        response.headers.setdefault("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY)
     return response
 
 
