@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from ...models import PERSPECTIVES, Campaign, Episode, Show, Story, db
 from ...text import render_markdown
+from .. import params
 from ..delivery import RequestUrls
 from . import bp, queries, seo
 
@@ -45,7 +46,7 @@ def podcast() -> str:
     )
     if edition is not None:
         query = query.where(Episode.campaign_id == edition.id)
-    page = db.paginate(query, page=queries.page_number(request.args), per_page=queries.PER_PAGE)
+    page = db.paginate(query, page=params.PAGE.or_404(request.args), per_page=queries.PER_PAGE)
     return render_template(
         "public/podcast.html",
         page=page,

@@ -6,6 +6,7 @@ from flask import abort, render_template, request
 
 from ...models import PERSPECTIVES, Episode, Story, db
 from ...text import render_markdown
+from .. import params
 from . import bp, queries, seo
 
 
@@ -14,7 +15,7 @@ def stories() -> str:
     filters = queries.StoryFilters.from_args(request.args)
     page = db.paginate(
         filters.apply(queries.public(Story)),
-        page=queries.page_number(request.args),
+        page=params.PAGE.or_404(request.args),
         per_page=queries.PER_PAGE,
     )
     return render_template(
