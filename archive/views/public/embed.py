@@ -35,6 +35,7 @@ def embed(slug: str) -> str:
         chapters=sorted(episode.chapters or [], key=lambda c: float(c.get("start") or 0)),
         cues=episode.transcript_cues(),
         page_url=seo.urls().episode_page(episode),
+        description=seo.for_episode(episode, has_transcript=False).description,
         embedded=True,
     )
 
