@@ -72,8 +72,8 @@ test: $(STAMP) $(NODE_STAMP)
 	fi
 
 lint: $(STAMP)
-	$(BIN)/ruff check archive tests benchmarks
-	$(BIN)/ruff format --check archive tests benchmarks
+	$(BIN)/ruff check archive tests benchmarks deploy
+	$(BIN)/ruff format --check archive tests benchmarks deploy
 
 bench: $(STAMP)
 	for script in benchmarks/*.py; do $(BIN)/python $$script || exit 1; done

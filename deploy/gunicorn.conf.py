@@ -63,5 +63,5 @@ if Path("/dev/shm").is_dir():
 # No access log: visitors' addresses are not stored (nginx logs without them).
 accesslog = None
 errorlog = "-"
-loglevel = _env("ARCHIVE_LOG_LEVEL", "warning")
+loglevel = "info"
 proc_name = "archive"
