@@ -21,6 +21,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 ROOT = Path(__file__).resolve().parents[1]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
@@ -110,23 +111,30 @@ class Node:
 
 
 @contextmanager
-def app_node(config: Mapping, index: Path, workers: int = 2) -> Iterator[Node]:
-    """gunicorn (``deploy/gunicorn.conf.py``) and a ``flask follow`` on ``index``."""
+def app_node(
+    config: Mapping, index: Path, workers: int = 2, output: IO[str] | None = None
+) -> Iterator[Node]:
+    """gunicorn (``deploy/gunicorn.conf.py``) and a ``flask follow`` on ``index``.
+
+    Their output goes to ``output`` when given (else to this process's).
+    """
     port = free_port()
     env = node_environment(
         config, index, ARCHIVE_BIND=f"127.0.0.1:{port}", ARCHIVE_WORKERS=str(workers)
     )
     command = [str(GUNICORN), "--config", str(GUNICORN_CONF), "archive:create_app()"]
     with ExitStack() as stack:
-        server = stack.enter_context(_running(command, env, "gunicorn"))
-        stack.enter_context(_running([str(FLASK), "follow"], env, "flask follow"))
+        server = stack.enter_context(_running(command, env, output))
+        stack.enter_context(_running([str(FLASK), "follow"], env, output))
         wait_for_port(port, server, f"gunicorn on port {port}")
         yield Node(f"http://127.0.0.1:{port}", port, index)
 
 
 @contextmanager
-def _running(command: list[str], env: dict[str, str], what: str) -> Iterator[subprocess.Popen]:
-    process = subprocess.Popen(command, cwd=ROOT, env=env)
+def _running(
+    command: list[str], env: dict[str, str], output: IO[str] | None = None
+) -> Iterator[subprocess.Popen]:
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=output)
     try:
         yield process
     finally:
@@ -191,7 +199,7 @@ def nginx(
     if checked.returncode != 0:
         raise RuntimeError(f"nginx -t: {checked.stderr}")
     port = _listen_port(site)
-    with _running(command, dict(os.environ), "nginx") as process:
+    with _running(command, dict(os.environ)) as process:
         wait_for_port(port, process, f"nginx on port {port}")
         yield f"http://127.0.0.1:{port}"
 
