@@ -50,10 +50,10 @@ keepalive = 0
 # (ARCHIVE_PROXY_FIX=1) reads the same headers for URLs and Secure cookies.
 forwarded_allow_ips = _env("ARCHIVE_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 
-# gunicorn 24+ opens a control socket at one fixed path in the user's home
-# (~/.gunicorn/gunicorn.ctl), shared by every instance of that user: two nodes
-# on one machine would answer each other's commands. Nothing here uses it.
-# (Older gunicorn ignores the unknown setting.)
+# Recent gunicorn (27 here) opens a control socket at one fixed path in the
+# user's home (~/.gunicorn/gunicorn.ctl), shared by every instance of that
+# user: two nodes on one machine would answer each other's commands. Nothing
+# here uses it. (Older gunicorn ignores the unknown setting.)
 control_socket_disable = True
 
 # Workers' heartbeat files: in memory, not on a disk that may stall under load.

@@ -112,15 +112,20 @@ class Node:
 
 @contextmanager
 def app_node(
-    config: Mapping, index: Path, workers: int = 2, output: IO[str] | None = None
+    config: Mapping,
+    index: Path,
+    workers: int = 2,
+    output: IO[str] | None = None,
+    **extra: str,
 ) -> Iterator[Node]:
     """gunicorn (``deploy/gunicorn.conf.py``) and a ``flask follow`` on ``index``.
 
-    Their output goes to ``output`` when given (else to this process's).
+    Their output goes to ``output`` when given (else to this process's);
+    ``extra`` adds environment variables.
     """
     port = free_port()
     env = node_environment(
-        config, index, ARCHIVE_BIND=f"127.0.0.1:{port}", ARCHIVE_WORKERS=str(workers)
+        config, index, ARCHIVE_BIND=f"127.0.0.1:{port}", ARCHIVE_WORKERS=str(workers), **extra
     )
     command = [str(GUNICORN), "--config", str(GUNICORN_CONF), "archive:create_app()"]
     with ExitStack() as stack:

@@ -55,6 +55,7 @@ class Site:
     two: Node
     app: Flask
     prefix: Path
+    home: Path
 
 
 @pytest.fixture(scope="module")
@@ -75,13 +76,16 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         for name in ("one", "two"):
             index = folder / f"index-{name}"
             index.mkdir()
-            nodes.append(stack.enter_context(app_node(config, index)))
+            # A home of their own, to see what gunicorn would leave there.
+            home = folder / "home"
+            home.mkdir(exist_ok=True)
+            nodes.append(stack.enter_context(app_node(config, index, HOME=str(home))))
         prefix = folder / "nginx"
         port = free_port()
         upstreams = [f"127.0.0.1:{node.port}" for node in nodes]
         site = render_site(upstreams, port, prefix, config["MEDIA_DIR"])
         base = stack.enter_context(nginx(prefix, site))
-        yield Site(base, nodes[0], nodes[1], app, prefix)
+        yield Site(base, nodes[0], nodes[1], app, prefix, folder / "home")
         assert "[alert]" not in error_log(prefix)
 
 
@@ -340,6 +344,12 @@ def test_a_publish_on_node_one_shows_on_node_two_pages_feed_and_search(site):
         return "Knooppuntverhaal" in requests.get(f"{site.base}/verhalen", timeout=10).text
 
     eventually(through_nginx, "nginx's micro-cache kept the old list")
+
+
+def test_the_nodes_share_no_gunicorn_control_socket(site):
+    # gunicorn 27 would open ~/.gunicorn/gunicorn.ctl for every instance of the user.
+    assert requests.get(f"{site.one.base}/hulp", timeout=10).status_code == 200
+    assert list(site.home.iterdir()) == []
 
 
 # --- what nginx adds --------------------------------------------------------------------
