@@ -38,6 +38,7 @@ import subprocess
 import sys
 import tempfile
 import urllib.request
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
@@ -108,6 +109,8 @@ class Result:
     p50_ms: float
     p99_ms: float
     errors: int
+    #: What the errors were: "non-2xx 3, timeout 12".
+    kinds: str = ""
 
 
 # --- the archive ---------------------------------------------------------------------
@@ -200,6 +203,9 @@ def populate(config: dict, workdir: Path, stories: int, episodes: int) -> None:
             episode.audio_size = audio.stat().st_size
             episode.duration = info.duration
         db.session.commit()
+        # Fresh statistics after the bulk load, as autovacuum would soon make them.
+        with db.engine.connect() as connection:
+            connection.execute(text("ANALYZE"))
         db.engine.dispose()
 
 
@@ -257,17 +263,23 @@ def parse(output: str) -> Result:
     rate = re.search(r"Requests/sec:\s+([\d.]+)", output)
     if rate is None:
         raise SystemExit(f"wrk failed:\n{output}")
-    errors = 0
+    counts: dict[str, int] = {}
     non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
     if non_2xx:
-        errors += int(non_2xx.group(1))
+        counts["non-2xx"] = int(non_2xx.group(1))
     sockets = re.search(
         r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
     )
     if sockets:
-        errors += sum(int(n) for n in sockets.groups())
+        kinds = ("connect", "read", "write", "timeout")
+        counts.update(zip(kinds, (int(n) for n in sockets.groups()), strict=True))
+    found = {kind: n for kind, n in counts.items() if n}
     return Result(
-        float(rate.group(1)), _latency_ms(output, "50"), _latency_ms(output, "99"), errors
+        float(rate.group(1)),
+        _latency_ms(output, "50"),
+        _latency_ms(output, "99"),
+        sum(found.values()),
+        ", ".join(f"{kind} {n}" for kind, n in found.items()),
     )
 
 
@@ -299,17 +311,31 @@ def save_static_copy(base: str, requests: dict[str, Request], folder: Path) -> d
     return static
 
 
+def error_log_summary(prefix: Path, top: int = 3) -> str:
+    """The nginx error log's most frequent messages (times, ids and clients left out)."""
+    log = prefix / "error.log"
+    lines = log.read_text(errors="replace").splitlines() if log.exists() else []
+    messages = Counter(
+        re.sub(r", client: .*|\*\d+ |\d+#\d+: ", "", line.split(" ", 2)[-1]) for line in lines
+    )
+    if not messages:
+        return "  nginx error log: empty"
+    shown = [f"  {n:>6} x {message[:110]}" for message, n in messages.most_common(top)]
+    return "\n".join([f"  nginx error log: {len(lines)} lines, most frequent:", *shown])
+
+
 # --- report ------------------------------------------------------------------------------
 
 
-def table(title: str, results: dict[str, Result]) -> None:
+def table(title: str, results: dict[str, Result], log: str) -> None:
     print(f"\n{title}")
-    print(f"  {'route':<12} {'req/s':>9} {'p50 ms':>9} {'p99 ms':>9} {'errors':>7}")
+    print(f"  {'route':<12} {'req/s':>9} {'p50 ms':>9} {'p99 ms':>9} {'errors':>7}  kinds")
     for name, result in results.items():
         print(
             f"  {name:<12} {result.requests_per_second:>9.0f} {result.p50_ms:>9.1f}"
-            f" {result.p99_ms:>9.1f} {result.errors:>7}"
+            f" {result.p99_ms:>9.1f} {result.errors:>7}  {result.kinds}"
         )
+    print(log)
 
 
 def verdicts(site: dict[str, Result], app: dict[str, Result], static: dict[str, Result]) -> None:
@@ -378,6 +404,7 @@ def main() -> None:
         )
 
         results = {}
+        logs = {}
         for label, cached in (("site", True), ("app only", False)):
             prefix = workdir / f"nginx-{label.replace(' ', '-')}"
             port = free_port()
@@ -388,15 +415,21 @@ def main() -> None:
                 if cached:
                     static_requests = save_static_copy(base, requests, workdir / "static")
                 results[label] = campaign_mix(base, requests, args.seconds, args.connections)
+            logs[label] = error_log_summary(prefix)
         prefix = workdir / "nginx-static"
         port = free_port()
         static_site = STATIC_SITE.format(port=port, root=workdir / "static")
         with nginx(prefix, static_site, worker_processes="auto") as base:
             results["static"] = campaign_mix(base, static_requests, args.seconds, args.connections)
+        logs["static"] = error_log_summary(prefix)
 
-    table("site: nginx with the micro-cache, two app nodes", results["site"])
-    table("app only: the same nginx without the micro-cache", results["app only"])
-    table("static: nginx serving saved copies of the same responses", results["static"])
+    table("site: nginx with the micro-cache, two app nodes", results["site"], logs["site"])
+    table("app only: the same nginx without the micro-cache", results["app only"], logs["app only"])
+    table(
+        "static: nginx serving saved copies of the same responses",
+        results["static"],
+        logs["static"],
+    )
     verdicts(results["site"], results["app only"], results["static"])
 
 
