@@ -93,7 +93,8 @@ STATIC_SITE = """\
 server {{
     listen 127.0.0.1:{port};
     server_tokens off;
-    access_log off;
+    # Logged like the site (one line per request), so the ratio does not favour static.
+    access_log {log};
     root {root};
     location / {{ }}
 }}
@@ -434,7 +435,9 @@ def main() -> None:
             logs[label] = error_log_summary(prefix)
         prefix = workdir / "nginx-static"
         port = free_port()
-        static_site = STATIC_SITE.format(port=port, root=workdir / "static")
+        static_site = STATIC_SITE.format(
+            port=port, root=workdir / "static", log=prefix / "access.log"
+        )
         with nginx(prefix, static_site, worker_processes="auto") as base:
             results["static"] = load(
                 base, static_requests, args.seconds, args.connections, args.alone
