@@ -124,6 +124,7 @@ def test_media_ranges_are_sent_by_nginx_after_the_app_checked_the_episode(site):
     assert part.headers["Content-Range"] == f"bytes 1000-1999/{len(data)}"
     assert part.content == data[1000:2000]
     assert part.headers["Content-Type"] == "audio/mpeg"
+    assert "immutable" in part.headers["Cache-Control"]  # the app's, kept by nginx
     assert "X-Accel-Redirect" not in part.headers
 
     tail = requests.get(url, headers={"Range": "bytes=-500"}, timeout=10)
