@@ -82,8 +82,8 @@ fuzz: $(STAMP)
 		tests/search/test_views.py::test_query_syntax_soup_never_fails
 
 lint: $(STAMP)
-	$(BIN)/ruff check archive tests benchmarks
-	$(BIN)/ruff format --check archive tests benchmarks
+	$(BIN)/ruff check archive tests benchmarks deploy
+	$(BIN)/ruff format --check archive tests benchmarks deploy
 
 bench: $(STAMP)
 	for script in benchmarks/*.py; do $(BIN)/python $$script || exit 1; done

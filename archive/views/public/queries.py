@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from sqlalchemy import Select, func, select
+from sqlalchemy.orm import selectinload
 
 from ...models import PERSPECTIVES, Campaign, Episode, Story, Tag, db
 
@@ -85,7 +86,9 @@ def related(model: type[T], linked: list[T], tags: list[Tag], exclude: T | None 
         query = public(model).where(model.tags.any(Tag.id.in_(wanted)))
         if exclude is not None and exclude.id is not None:
             query = query.where(model.id != exclude.id)
-        candidates = list(db.session.scalars(query.limit(RELATED_LIMIT * 5)))
+        # The candidates' tags in one query, not one per candidate.
+        query = query.options(selectinload(model.tags)).limit(RELATED_LIMIT * 5)
+        candidates = list(db.session.scalars(query))
         # Stable sort: most shared tags first, newest first among equals.
         candidates.sort(key=lambda item: -len(wanted & {t.id for t in item.tags}))
         chosen += [item for item in candidates if item not in chosen]
