@@ -82,6 +82,9 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "PROXY_FIX": _env_int("ARCHIVE_PROXY_FIX", 0, minimum=0),
         "X_ACCEL_REDIRECT": _env("ARCHIVE_X_ACCEL_REDIRECT"),
         "FOLLOW_POLL_SECONDS": _env_int("ARCHIVE_FOLLOW_POLL_SECONDS", 5, maximum=3600),
+        "SEARCH_CACHE_ENTRIES": _env_int(
+            "ARCHIVE_SEARCH_CACHE_ENTRIES", 1000, minimum=0, maximum=100_000
+        ),
         "RATELIMIT_STORAGE_URI": _env("ARCHIVE_RATELIMIT_STORAGE_URL", "memory://"),
         "REQUIRE_2FA": _env_bool("ARCHIVE_REQUIRE_2FA", False),
         "EXTRA_HOSTS": _env_list("ARCHIVE_TRUSTED_HOSTS"),

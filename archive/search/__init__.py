@@ -10,14 +10,15 @@ builder), ``store`` (generations on disk, writers, atomic swap), ``follow``
 (the change log to the index), ``sync`` (rebuilds and repairs), ``syntax``
 (the visitors' query language, from any text), ``queries`` (its Whoosh
 queries), ``suggest`` ("Bedoelde je …?" from public words), ``querying``
-(ranking, facets, hits), ``excerpts`` (highlighted excerpts).
+(ranking, facets, hits), ``cache`` (repeated answers), ``excerpts`` (highlighted excerpts).
 """
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, current_app
 
 from ..editorial import changelog
+from .cache import ResultCache
 from .follow import follow, follower_name, position
 from .querying import FacetValue, Hit, SearchResults, query
 from .store import IndexStore, RebuildRunning
@@ -37,6 +38,7 @@ __all__ = [
     "IndexStore",
     "RebuildReport",
     "RebuildRunning",
+    "ResultCache",
     "SearchResults",
     "clean_query",
     "follow",
@@ -48,10 +50,19 @@ __all__ = [
     "query",
     "rebuild",
     "remove_item",
+    "result_cache",
     "update_item",
 ]
 
 
 def init_app(app: Flask) -> None:
-    """Follow the change log after every editorial commit of this app."""
+    """Follow the change log after every editorial commit; keep repeated answers."""
     changelog.register(app, follow)
+    app.extensions["archive.search_cache"] = ResultCache(
+        app.config.get("SEARCH_CACHE_ENTRIES", 1000)
+    )
+
+
+def result_cache() -> ResultCache:
+    """This app's cache of search answers (see :mod:`.cache`)."""
+    return current_app.extensions["archive.search_cache"]

@@ -28,6 +28,7 @@ from whoosh.searching import Searcher
 from ..errors import ArchiveError
 from . import syntax
 from .analysis import STOP_WORDS
+from .cache import ResultCache
 from .documents import FACET_FIELDS
 from .excerpts import MarkFormatter, highlight_field, plain_excerpt, text_excerpt
 from .facets import ColumnFacet
@@ -272,14 +273,19 @@ _FILTERS: weakref.WeakKeyDictionary[Searcher, dict[tuple[tuple[str, str], ...], 
 )
 
 
-def _filter_docs(searcher: Searcher, filters: dict[str, str], now: datetime) -> Any:
-    """The document set of :func:`_filter_query`, cached while it cannot change."""
+def _filter_docs(
+    searcher: Searcher, filters: dict[str, str], now: datetime
+) -> tuple[Any, datetime | None]:
+    """The document set of :func:`_filter_query`, cached while it cannot change.
+
+    Also the moment it stops holding (the next scheduled item's, naive UTC), or None.
+    """
     moment = now.astimezone(UTC).replace(tzinfo=None)
     per_searcher = _FILTERS.setdefault(searcher, {})
     key = tuple(sorted(filters.items()))
     cached = per_searcher.get(key)
     if cached is not None and cached[1] <= moment and (cached[2] is None or moment < cached[2]):
-        return cached[0]
+        return cached[0], cached[2]
     docs = BitSet(
         searcher.docs_for_query(_filter_query(filters, now)), size=searcher.doc_count_all()
     )
@@ -291,7 +297,7 @@ def _filter_docs(searcher: Searcher, filters: dict[str, str], now: datetime) -> 
     )
     valid_until = upcoming[0]["published"] if upcoming.scored_length() else None
     per_searcher[key] = (docs, moment, valid_until)
-    return docs
+    return docs, valid_until
 
 
 def query(
@@ -303,8 +309,13 @@ def query(
     filters: Mapping[str, str] | None = None,
     now: datetime | None = None,
     page_size: int = PAGE_SIZE,
+    cache: ResultCache | None = None,
 ) -> SearchResults:
-    """Search the public stories and episodes; never raises for bad input."""
+    """Search the public stories and episodes; never raises for bad input.
+
+    With a ``cache``, an answer given before is reused while the index and the
+    set of public items are the same (see :mod:`.cache`).
+    """
     if not isinstance(store, IndexStore):
         store = IndexStore(store)
     parsed = syntax.parse(text)
@@ -325,24 +336,34 @@ def query(
     if not searchable(parsed.tree):
         results.messages.append(_why_nothing(parsed.tree))
         return results
+    moment = (now or datetime.now(UTC)).astimezone(UTC).replace(tzinfo=None)
+    key = (text, results.page, results.sort, page_size, tuple(sorted(active.items())))
     try:
-        return _run(store, parsed.tree, results)
+        searcher = store.searcher()
+        if cache is not None and (kept := cache.get(searcher, key, moment)) is not None:
+            return kept
+        answer, valid_until = _run(searcher, parsed.tree, results)
     except (OSError, whoosh_index.IndexError) as error:
         raise SearchUnavailable(MESSAGES["unavailable"], repr(error)) from error
+    if cache is not None:
+        cache.put(searcher, key, answer, moment, valid_until)
+    return answer
 
 
-def _run(store: IndexStore, tree: Node, results: SearchResults) -> SearchResults:
+def _run(
+    searcher: Searcher, tree: Node, results: SearchResults
+) -> tuple[SearchResults, datetime | None]:
+    """The answer, and the moment it stops holding (the next scheduled item's)."""
     now = datetime.now(UTC)
     page_size = results.page_size
     active = results.filters
-    searcher = store.searcher()
     parsed = build(tree)
     if parsed is None:  # not reached: ``searchable`` said there is a term
-        return results
-    filter_query = _filter_docs(searcher, active, results.now or now)
+        return results, None
+    filter_query, valid_until = _filter_docs(searcher, active, results.now or now)
     if not filter_query:
         # Nothing public (with these filters). Whoosh would read an empty filter as none.
-        return results
+        return results, valid_until
     found = searcher.search(
         parsed,
         limit=results.page * page_size,
@@ -363,7 +384,7 @@ def _run(store: IndexStore, tree: Node, results: SearchResults) -> SearchResults
     results.hits = [_make_hit(hit, passages.get(hit["item"])) for hit in window]
     if results.total < SUGGEST_BELOW:
         results.suggestion = suggest(searcher, tree, results.total, filter_query)
-    return results
+    return results, valid_until
 
 
 def _why_nothing(tree: Node) -> str:

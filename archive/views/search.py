@@ -112,7 +112,15 @@ def _arguments() -> tuple[str, int, str, dict[str, str]]:
 def _run() -> tuple[SearchResults, int]:
     text, page, sort, filters = _arguments()
     try:
-        return search.query(search.index_store(), text, page=page, sort=sort, filters=filters), 200
+        found = search.query(
+            search.index_store(),
+            text,
+            page=page,
+            sort=sort,
+            filters=filters,
+            cache=search.result_cache(),
+        )
+        return found, 200
     except SearchUnavailable as error:
         return SearchResults(text=text[:200], messages=[error.message]), 503
 
