@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
+from .backup import BackupError, backup, restore
 from .importing.export import export
 
 
@@ -31,4 +32,35 @@ def export_command(target: Path) -> None:
     click.echo(str(report))
 
 
-COMMANDS = (export_command,)
+@click.command("backup")
+@click.argument("target", type=click.Path(path_type=Path, file_okay=False))
+@with_appcontext
+def backup_command(target: Path) -> None:
+    """Copy the database, media and settings into the new or empty folder TARGET.
+
+    Safe while the site runs: the copy is of one moment (SQLite's backup API;
+    pg_dump --format=custom on PostgreSQL). The search index is not copied.
+    """
+    try:
+        report = backup(target)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Backup in {target}: {report}")
+
+
+@click.command("restore")
+@click.argument("source", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@with_appcontext
+def restore_command(source: Path) -> None:
+    """Restore the backup in SOURCE into this empty instance, then rebuild the search index.
+
+    Run `flask check --deep` afterwards: it compares every media file with its hash.
+    """
+    try:
+        report = restore(source)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Restored from {source}: {report}")
+
+
+COMMANDS = (export_command, backup_command, restore_command)
