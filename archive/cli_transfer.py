@@ -1,4 +1,4 @@
-"""Commands that move the archive in and out: export, backup and restore.
+"""Commands that move the archive in and out: import-feed, export, backup and restore.
 
 Registered by :mod:`archive.cli`; the work is done in :mod:`archive.importing.export`
 and :mod:`archive.backup`.
@@ -6,6 +6,7 @@ and :mod:`archive.backup`.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -13,6 +14,9 @@ from flask.cli import with_appcontext
 
 from .backup import BackupError, backup, restore
 from .importing.export import export
+from .importing.feed_import import NEW, REFUSED, import_item, start
+from .importing.podcast_feed import FeedError
+from .importing.remote import FetchError
 
 
 @click.command("export")
@@ -63,4 +67,40 @@ def restore_command(source: Path) -> None:
     click.echo(f"Restored from {source}: {report}")
 
 
-COMMANDS = (export_command, backup_command, restore_command)
+@click.command("import-feed")
+@click.argument("source")
+@with_appcontext
+def import_feed_command(source: str) -> None:
+    """Import a podcast from its RSS feed: SOURCE is its URL or a saved feed file.
+
+    Creates the show (or finds it by podcast:guid or old feed URL), downloads
+    each item's audio, and keeps GUIDs, dates, show notes, chapters,
+    transcripts and artwork. Running it again adds only new items. Exit
+    status 1 when any item was refused.
+    """
+    try:
+        job = start(source)
+    except (FeedError, FetchError) as exc:
+        raise click.ClickException(str(exc)) from None
+    show = "nieuwe podcast" if job.show_created else "bestaande podcast"
+    click.echo(f"{show}: {job.feed.show.title} ({len(job.feed.items)} items in de feed)")
+    for note in job.notes:
+        click.echo(f"let op: {note}")
+    with click.progressbar(
+        job.feed.items,
+        label="Importeren",
+        file=sys.stderr,
+        item_show_func=lambda item: item.title[:40] if item else None,
+    ) as progress:
+        for item in progress:
+            job.reports.append(import_item(job, item))
+    for report in job.reports:
+        click.echo(str(report))
+    click.echo(job.summary())
+    if job.count(REFUSED):
+        raise SystemExit(1)
+    if not job.count(NEW):
+        click.echo("Niets nieuws in de feed.")
+
+
+COMMANDS = (export_command, backup_command, restore_command, import_feed_command)
