@@ -11,6 +11,7 @@ import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from .errors import ConfigError
 
@@ -55,6 +56,17 @@ def _env_int(name: str, default: int, minimum: int = 1, maximum: int | None = No
     return number
 
 
+def _env_url(name: str) -> str | None:
+    """An http(s) URL, or None when unset."""
+    value = _env(name)
+    if value is None:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError(name, f"expected an http(s) URL, got {value!r}")
+    return value
+
+
 def database_url(url: str) -> str:
     """``url`` with a plain ``postgresql://`` (or ``postgres://``) scheme made explicit."""
     for plain, explicit in DATABASE_SCHEMES.items():
@@ -78,6 +90,7 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "FOLLOW_POLL_SECONDS": _env_int("ARCHIVE_FOLLOW_POLL_SECONDS", 5, maximum=3600),
         "RATELIMIT_STORAGE_URI": _env("ARCHIVE_RATELIMIT_STORAGE_URL", "memory://"),
         "REQUIRE_2FA": _env_bool("ARCHIVE_REQUIRE_2FA", False),
+        "WEBSUB_HUB": _env_url("ARCHIVE_WEBSUB_HUB"),
     }
 
 

@@ -167,7 +167,8 @@ def _podcast_feed(show: Show, default_show_id: int) -> Response:
     state = podcast_state(show)
 
     def build(urls: RequestUrls) -> bytes:
-        return build_podcast_feed(show, public_episodes(show), urls, state.last_modified)
+        hub = current_app.config.get("WEBSUB_HUB")
+        return build_podcast_feed(show, public_episodes(show), urls, state.last_modified, hub)
 
     return _feed_response(state, build, RSS_MIME, default_show_id)
 
@@ -193,7 +194,8 @@ def stories_feed() -> Response:
     state = stories_state()
 
     def build(urls: RequestUrls) -> bytes:
-        return build_stories_feed(public_stories(), urls, state.last_modified)
+        hub = current_app.config.get("WEBSUB_HUB")
+        return build_stories_feed(public_stories(), urls, state.last_modified, hub)
 
     return _feed_response(state, build, ATOM_MIME)
 
