@@ -11,12 +11,15 @@ from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
+from sqlalchemy import select
 
+from . import editorial
 from .backup import BackupError, backup, restore
 from .importing.export import export
 from .importing.feed_import import NEW, REFUSED, import_item, start
 from .importing.podcast_feed import FeedError
 from .importing.remote import FetchError
+from .models import Show, db
 
 
 @click.command("export")
@@ -103,4 +106,29 @@ def import_feed_command(source: str) -> None:
         click.echo("Niets nieuws in de feed.")
 
 
-COMMANDS = (export_command, backup_command, restore_command, import_feed_command)
+@click.command("move-show")
+@click.argument("slug")
+@click.option("--came-from", "old_feed_url", help="The feed URL this podcast was imported from.")
+@click.option("--moved-to", "new_feed_url", help="The new feed URL: ours answers 301 to it.")
+@click.option("--stay", is_flag=True, help="Undo --moved-to: serve our feed again.")
+@with_appcontext
+def move_show_command(
+    slug: str, old_feed_url: str | None, new_feed_url: str | None, stay: bool
+) -> None:
+    """Record where podcast SLUG came from, or move it away to another feed URL."""
+    show = db.session.scalar(select(Show).where(Show.slug == slug))
+    if show is None:
+        raise click.ClickException(f"no podcast with slug {slug!r}")
+    values = {"old_feed_url": old_feed_url, "new_feed_url": "" if stay else new_feed_url}
+    try:
+        show = editorial.move_show(
+            show.id, {k: v for k, v in values.items() if v is not None}, editorial.COMMAND_LINE
+        )
+    except editorial.EditorialError as exc:
+        raise click.ClickException(exc.message) from None
+    click.echo(
+        f"{show.slug}: came from {show.old_feed_url or '-'}; moved to {show.new_feed_url or '-'}."
+    )
+
+
+COMMANDS = (move_show_command, export_command, backup_command, restore_command, import_feed_command)

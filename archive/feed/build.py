@@ -153,8 +153,10 @@ def _channel(generator: LimitedFeedGenerator, show: Show, urls: FeedUrls) -> Non
         generator.image(url=artwork, title=show.title, link=urls.website())
     generator.podcast.locked(True, show.owner_email or None)
     generator.podcast.guid(show.guid)
-    if show.new_feed_url:
+    if show.new_feed_url:  # moving away: where apps should go
         itunes.itunes_new_feed_url(show.new_feed_url)
+    elif show.old_feed_url:  # moved in: Apple wants the new feed to name itself
+        itunes.itunes_new_feed_url(urls.show_feed(show))
 
 
 def _item(generator: LimitedFeedGenerator, show: Show, episode: Episode, urls: FeedUrls) -> None:

@@ -170,6 +170,11 @@ def _podcast_feed(show: Show, default_show_id: int) -> Response:
         hub = current_app.config.get("WEBSUB_HUB")
         return build_podcast_feed(show, public_episodes(show), urls, state.last_modified, hub)
 
+    if show.new_feed_url:
+        # Moved away: apps follow the 301 (also those that would get a 304), and
+        # whoever reads the body finds itunes:new-feed-url.
+        body = build(RequestUrls(current_app.config.get("BASE_URL"), default_show_id))
+        return Response(body, 301, {"Location": show.new_feed_url}, mimetype=RSS_MIME)
     return _feed_response(state, build, RSS_MIME, default_show_id)
 
 
