@@ -36,6 +36,10 @@ def export_command(target: Path) -> None:
         report = export(target)
     except FileExistsError as exc:
         raise click.ClickException(str(exc)) from None
+    except FileNotFoundError as exc:
+        raise click.ClickException(
+            f"a media file is missing ({exc.filename}); run flask check to see which"
+        ) from None
     click.echo(str(report))
 
 

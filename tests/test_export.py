@@ -127,3 +127,14 @@ def test_export_refuses_a_folder_that_is_not_empty(runner, ctx, tmp_path):
     result = runner.invoke(args=["export", str(tmp_path / "vol")])
     assert result.exit_code == 1
     assert "not empty" in result.output
+
+
+def test_export_stops_with_a_clear_message_when_a_media_file_is_missing(
+    app, runner, demo, tmp_path
+):
+    with app.app_context():
+        name = db.session.scalars(select(Episode.audio_path)).first()
+    (Path(app.config["MEDIA_DIR"]) / name).unlink()
+    result = runner.invoke(args=["export", str(tmp_path / "uit")])
+    assert result.exit_code == 1
+    assert "a media file is missing" in result.output and name in result.output
