@@ -71,6 +71,16 @@ test: $(STAMP) $(NODE_STAMP)
 		echo "PostgreSQL run skipped: not reachable ($$postgres)"; \
 	fi
 
+# The hostile-input property tests alone, with many more random examples than
+# `make test` (profile `fuzz`, see tests/conftest.py; failures are kept in
+# .hypothesis/ and replayed). Whatever it finds becomes an @example in the test.
+.PHONY: fuzz
+fuzz: $(STAMP)
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -p no:cacheprovider \
+		tests/security/test_search_input.py \
+		tests/search/test_views.py::test_any_text_is_a_valid_search \
+		tests/search/test_views.py::test_query_syntax_soup_never_fails
+
 lint: $(STAMP)
 	$(BIN)/ruff check archive tests benchmarks
 	$(BIN)/ruff format --check archive tests benchmarks

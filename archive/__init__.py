@@ -15,7 +15,7 @@ from flask import Flask
 from flask.cli import FlaskGroup
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import auth, cli, database, search, security
+from . import auth, cli, database, hosts, search, security
 from . import config as settings
 from .views import delivery, editor, public
 from .views import search as search_views
@@ -32,6 +32,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     database.init_app(app)
     configure_search(app)
     configure_proxy(app)
+    configure_hosts(app)
     configure_auth(app)
     configure_security(app)
     configure_blueprints(app)
@@ -50,6 +51,10 @@ def configure_settings(app: Flask, overrides: Mapping[str, Any] | None) -> None:
     app.config["SECRET_KEY"] = settings.resolve_secret_key(app.config, instance_path)
     app.config["MEDIA_DIR"] = settings.check_directory("ARCHIVE_MEDIA_DIR", app.config["MEDIA_DIR"])
     app.config["INDEX_DIR"] = settings.check_directory("ARCHIVE_INDEX_DIR", app.config["INDEX_DIR"])
+    app.config["BASE_URL"] = settings.check_base_url(app.config.get("BASE_URL"))
+    if app.config.get("TRUSTED_HOSTS") is None:
+        extra = list(app.config.get("EXTRA_HOSTS") or [])
+        app.config["TRUSTED_HOSTS"] = settings.trusted_hosts(app.config["BASE_URL"], extra)
     app.config["MAX_UPLOAD_BYTES"] = int(app.config["MAX_UPLOAD_MB"]) * 1024 * 1024
     # The request limit leaves room for the form around the file; the media store
     # enforces the exact limit on the file itself while streaming.
@@ -67,6 +72,10 @@ def configure_proxy(app: Flask) -> None:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops, x_prefix=hops
         )
+
+
+def configure_hosts(app: Flask) -> None:
+    hosts.init_app(app)
 
 
 def configure_auth(app: Flask) -> None:

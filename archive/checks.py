@@ -110,7 +110,9 @@ def check_index(repair: bool = False) -> list[Finding]:
     the version the index holds: missing, out of date (an edit the index did
     not see: a failed update, a restore, or an edit made on another app node),
     or present while it should not be (withdrawn, deleted). ``repair`` brings
-    each item up to date.
+    each item up to date. The spelling suggestions are drawn from the same
+    documents (``search.suggest``), so this is also their drift: a withdrawn
+    item still in the index would lend its words to "Bedoelde je …?".
     """
     indexed = search.indexed_versions()
     findings = _follow_findings(repair)

@@ -41,6 +41,11 @@ def _env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _env_list(name: str) -> list[str]:
+    """A comma-separated list; empty when unset."""
+    return [item.strip() for item in (_env(name) or "").split(",") if item.strip()]
+
+
 def _env_int(name: str, default: int, minimum: int = 1, maximum: int | None = None) -> int:
     value = _env(name)
     if value is None:
@@ -91,7 +96,25 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "RATELIMIT_STORAGE_URI": _env("ARCHIVE_RATELIMIT_STORAGE_URL", "memory://"),
         "REQUIRE_2FA": _env_bool("ARCHIVE_REQUIRE_2FA", False),
         "WEBSUB_HUB": _env_url("ARCHIVE_WEBSUB_HUB"),
+        "EXTRA_HOSTS": _env_list("ARCHIVE_TRUSTED_HOSTS"),
     }
+
+
+def check_base_url(url: str | None) -> str | None:
+    """The public base URL without a trailing slash; anything but ``http(s)://host/...`` stops."""
+    if not url:
+        return None
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.hostname or parts.query or parts.fragment:
+        raise ConfigError("ARCHIVE_BASE_URL", f"expected http(s)://host[/path], got {url!r}")
+    return url.rstrip("/")
+
+
+def trusted_hosts(base_url: str | None, extra: list[str]) -> list[str] | None:
+    """The hosts a request may name: the base URL's and ``ARCHIVE_TRUSTED_HOSTS``; None: any."""
+    hosts = [urlsplit(base_url).hostname or ""] if base_url else []
+    hosts += extra
+    return hosts or None
 
 
 def resolve_secret_key(config: Mapping[str, Any], instance_path: Path) -> str:

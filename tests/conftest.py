@@ -3,6 +3,12 @@
 The database is a new SQLite file, or, when ``ARCHIVE_TEST_DATABASE_URL`` names a
 PostgreSQL database (``postgresql://postgres@127.0.0.1:5432/test``), a new schema
 of its own in that database, dropped after the test.
+
+Property tests run under a hypothesis profile: ``ci`` (the default, and what
+``make test`` and ``.ci/run`` use) is deterministic, so the suite gives the same
+result on every run; ``HYPOTHESIS_PROFILE=fuzz`` (``make fuzz``) draws many more
+random examples and keeps failures in ``.hypothesis/`` to replay them. A failure
+fuzzing finds becomes an ``@example`` on its test.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
+from hypothesis import settings
 from sqlalchemy import create_engine, event, make_url, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import NullPool
@@ -27,6 +34,12 @@ from archive.config import database_url
 from archive.models import Campaign, Episode, Show, Story, db, utcnow
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+settings.register_profile(
+    "ci", derandomize=True, max_examples=100, database=None, deadline=None, print_blob=True
+)
+settings.register_profile("fuzz", max_examples=2_000, deadline=None, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 #: The PostgreSQL database the tests run on instead of SQLite, when set.
 TEST_DATABASE_URL = database_url(os.environ.get("ARCHIVE_TEST_DATABASE_URL") or "") or None

@@ -33,6 +33,8 @@ VOLATILE = (
     re.compile(rb"<updated>[^<]*</updated>"),
     re.compile(rb"DTSTAMP:[0-9TZ]+"),
     re.compile(rb"LAST-MODIFIED:[0-9TZ]+"),
+    re.compile(rb'"dateModified": "[^"]*"'),
+    re.compile(rb'<meta property="article:modified_time" content="[^"]*">'),
 )
 
 EXTRA_EPISODE = """\

@@ -41,7 +41,7 @@ from mutagen.trueaudio import TrueAudio
 from mutagen.wave import WAVE
 from mutagen.wavpack import WavPack
 
-from . import containers, mpeg
+from . import containers, limits, mpeg
 from .artwork import COVER_MAX_PX, COVER_MIMES, COVER_MIN_PX, cover_problems
 from .model import AudioError, AudioInfo, Chapter, Cover
 from .tags import id3_facts, image_mime, mp4_facts, vorbis_facts
@@ -142,6 +142,7 @@ def _probe(fileobj: BinaryIO, size: int) -> AudioInfo:
     if fmt.name == "m4a":
         containers.check_mp4_atoms(fileobj, size)
     parsed = _load(fmt, fileobj)
+    limits.check_stream(parsed.info)
     duration, bitrate = _duration(fmt, parsed, fileobj, size)
     if not math.isfinite(duration) or duration <= 0:
         raise AudioError.because("zero_duration", f"duration {duration!r}")

@@ -22,6 +22,10 @@ REASONS: dict[str, str] = {
         "Waarschijnlijk is het uploaden of kopiëren afgebroken; probeer het opnieuw."
     ),
     "zero_duration": "Het bestand bevat geen hoorbare audio (duur 0).",
+    "implausible": (
+        "Het bestand is beschadigd of geen echte audio: het geeft als {fact} {value} op, "
+        "en dat moet tussen {lowest} en {highest} liggen."
+    ),
 }
 
 

@@ -42,6 +42,7 @@ SETTINGS: tuple[str, ...] = (
     "FOLLOW_POLL_SECONDS",
     "REQUIRE_2FA",
     "WEBSUB_HUB",
+    "EXTRA_HOSTS",
 )
 STAGING_PREFIX = ".backup-"
 #: Attempts when a file the copy refers to vanished before it could be linked.

@@ -7,8 +7,10 @@ from the database, and :func:`update_item` / :func:`remove_item` repair items.
 
 Modules: ``analysis`` (Dutch analyzer), ``documents`` (schema and document
 builder), ``store`` (generations on disk, writers, atomic swap), ``follow``
-(the change log to the index), ``sync`` (rebuilds and repairs), ``querying``
-(parsing, ranking, facets, highlights).
+(the change log to the index), ``sync`` (rebuilds and repairs), ``syntax``
+(the visitors' query language, from any text), ``queries`` (its Whoosh
+queries), ``suggest`` ("Bedoelde je …?" from public words), ``querying``
+(ranking, facets, hits), ``excerpts`` (highlighted excerpts).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from flask import Flask
 
 from ..editorial import changelog
 from .follow import follow, follower_name, position
-from .querying import FacetValue, Hit, SearchResults, clean_query, query
+from .querying import FacetValue, Hit, SearchResults, query
 from .store import IndexStore, RebuildRunning
 from .sync import (
     RebuildReport,
@@ -27,6 +29,7 @@ from .sync import (
     remove_item,
     update_item,
 )
+from .syntax import clean_query
 
 __all__ = [
     "FacetValue",

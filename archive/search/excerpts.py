@@ -1,4 +1,4 @@
-"""Where in a long text a hit's highlighted excerpt should come from.
+"""A hit's highlighted excerpts, and where in a long text they should come from.
 
 Whoosh's highlighter runs the whole analyzer over the entire stored text of
 every hit on the page (a story of 800 words is 800 tokens through the
@@ -12,6 +12,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from typing import Any
+
+from markupsafe import Markup, escape
+from whoosh import highlight
 
 from .analysis import MAX_WORD_LENGTH, STOP_WORDS, normalize_word
 
@@ -68,3 +72,44 @@ def _cut(text: str, first_match: int) -> str:
         space = text.find(" ", end)
         end = space if space != -1 else len(text)
     return text[start:end]
+
+
+class MarkFormatter(highlight.Formatter):
+    """Matches in ``<mark>``; all other text HTML-escaped."""
+
+    between = " … "
+
+    def _text(self, text: str) -> str:
+        return str(escape(text))
+
+    def format_token(self, text: str, token: Any, replace: bool = False) -> str:
+        return f"<mark>{escape(highlight.get_text(text, token, replace))}</mark>"
+
+
+_FRAGMENTER = highlight.ContextFragmenter(maxchars=240, surround=60)
+_WHOLE = highlight.WholeFragmenter()
+
+
+def highlight_field(
+    hit: Any, fieldname: str, whole: bool = False, text: str | None = None, top: int = 2
+) -> str:
+    """``fieldname`` of ``hit`` (or ``text``) with its matches marked, in ``top`` fragments."""
+    results = hit.results
+    results.fragmenter = _WHOLE if whole else _FRAGMENTER
+    return hit.highlights(fieldname, text=text, top=top)
+
+
+def text_excerpt(hit: Any, text: str) -> str:
+    """Highlighted fragments from the densest stretches of a long text (:func:`best_windows`)."""
+    matched = {term.decode("utf-8") for name, term in hit.matched_terms() if name == "text"}
+    parts = [
+        highlight_field(hit, "text", text=window, top=1) for window in best_windows(text, matched)
+    ]
+    return " … ".join(part for part in parts if part)
+
+
+def plain_excerpt(text: str, limit: int = 240) -> Markup:
+    """The start of ``text``, escaped, cut at a word (for hits without a marked match)."""
+    if len(text) <= limit:
+        return escape(text)
+    return escape(text[:limit].rsplit(None, 1)[0] + " …")

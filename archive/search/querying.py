@@ -1,9 +1,10 @@
 """A visitor's words -> ranked, highlighted, faceted results (plain values).
 
-The query language is small on purpose: words (all must occur), "phrases",
-``-word`` to exclude, ``OR`` and parentheses. Field names, wildcards, ranges
-and boosts are not parsed (their characters are dropped), and the length and
-number of words are capped, so no input can make a slow or failing search.
+The query language and its recovery from any input are in ``syntax``, the
+Whoosh queries it stands for in ``queries``, "Bedoelde je …?" in ``suggest``.
+Here: running the query on the public documents, facets, the hits (marked
+up by ``excerpts``) with an episode's best passage, and the messages (Dutch)
+for visitors.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 import math
 import os
 import re
-import unicodedata
 import weakref
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
@@ -19,35 +19,29 @@ from datetime import UTC, datetime
 from typing import Any
 
 from markupsafe import Markup, escape
-from whoosh import highlight, sorting
 from whoosh import index as whoosh_index
+from whoosh import sorting
 from whoosh.idsets import BitSet
-from whoosh.qparser import MultifieldParser, QueryParser, plugins
-from whoosh.qparser.syntax import AndGroup
-from whoosh.query import And, DateRange, Not, Or, Query, Term
+from whoosh.query import And, DateRange, Or, Query, Term
 from whoosh.searching import Searcher
 
 from ..errors import ArchiveError
-from .analysis import STOP_WORDS, fold_accents, terms
-from .documents import FACET_FIELDS, SEARCH_FIELDS
-from .excerpts import best_windows
+from . import syntax
+from .analysis import STOP_WORDS
+from .documents import FACET_FIELDS
+from .excerpts import MarkFormatter, highlight_field, plain_excerpt, text_excerpt
 from .facets import ColumnFacet
+from .queries import build, leaf_terms, passage_fields, searchable
 from .store import IndexStore
+from .suggest import suggest
+from .syntax import Node, leaves
 
-#: Longer queries are cut (at a word boundary) before parsing.
-MAX_QUERY_CHARS = 200
-#: Words beyond this many are dropped.
-MAX_WORDS = 12
 PAGE_SIZE = 10
 MAX_PAGE = 100
 #: Below this many hits, a spelling suggestion is looked for.
 SUGGEST_BELOW = 3
 SORTS: tuple[str, ...] = ("relevance", "date")
 
-#: Characters of query syntax we do not offer (fields, wildcards, ranges, boosts, fuzzy).
-_UNSUPPORTED = re.compile(r"[*?~^:\[\]{}<>\\/=+]")
-_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"'})
-_OPERATORS = {"AND", "OR", "NOT"}
 _WORD = re.compile(r"\w+")
 _FACET_VALUE = re.compile(r"^[a-z0-9_]+(?:-[a-z0-9_]+)*$")
 
@@ -59,6 +53,10 @@ MESSAGES: dict[str, str] = {
     "only_excluded": "Je gaf alleen woorden om uit te sluiten. Geef ook een woord om op te zoeken.",
     "unavailable": "Zoeken lukt op dit moment niet. Probeer het over een paar minuten opnieuw.",
     "shortened": "Je zoekvraag was erg lang; we hebben op het begin ervan gezocht.",
+    "repaired": (
+        "We hebben je zoekvraag wat aangepast: losse haakjes, aanhalingstekens"
+        " en OR, AND of NOT zonder woord erbij tellen niet mee."
+    ),
 }
 
 
@@ -172,62 +170,6 @@ class SearchUnavailable(ArchiveError):
 # -- input -----------------------------------------------------------------
 
 
-def clean_query(text: str) -> tuple[str, list[str]]:
-    """Normalise a visitor's input into something the restricted parser takes.
-
-    Returns the cleaned text and the messages to show (e.g. it was shortened).
-    """
-    messages: list[str] = []
-    text = unicodedata.normalize("NFKC", text or "")
-    text = "".join(" " if unicodedata.category(c)[0] == "C" else c for c in text)
-    text = _UNSUPPORTED.sub(" ", text.translate(_QUOTES))
-    if len(text) > MAX_QUERY_CHARS:
-        cut = text[:MAX_QUERY_CHARS]
-        text = cut.rsplit(None, 1)[0] if " " in cut.strip() else cut
-        messages.append(MESSAGES["shortened"])
-    if text.count('"') % 2:
-        head, _, tail = text.rpartition('"')
-        text = head + " " + tail
-    if not _balanced(text):
-        text = text.replace("(", " ").replace(")", " ")
-    words = _drop_dangling_operators(text.split())
-    if sum(1 for word in words if word not in _OPERATORS) > MAX_WORDS:
-        kept, count = [], 0
-        for word in words:
-            count += word not in _OPERATORS
-            if count > MAX_WORDS:
-                break
-            kept.append(word)
-        words = kept
-        shortened = " ".join(words)
-        if shortened.count('"') % 2 or not _balanced(shortened):
-            words = [word.replace('"', "").replace("(", "").replace(")", "") for word in words]
-        if MESSAGES["shortened"] not in messages:
-            messages.append(MESSAGES["shortened"])
-    return " ".join(words), messages
-
-
-def _drop_dangling_operators(words: list[str]) -> list[str]:
-    """``OR`` at either end or next to another operator means nothing: drop it."""
-    kept: list[str] = []
-    for word in words:
-        if word in _OPERATORS and (not kept or kept[-1] in _OPERATORS):
-            continue
-        kept.append(word)
-    while kept and kept[-1] in _OPERATORS:
-        kept.pop()
-    return kept
-
-
-def _balanced(text: str) -> bool:
-    depth = 0
-    for char in text:
-        depth += {"(": 1, ")": -1}.get(char, 0)
-        if depth < 0:
-            return False
-    return depth == 0
-
-
 def clean_filters(filters: Mapping[str, str] | None) -> dict[str, str]:
     """Only known facets with slug-like values; everything else is ignored."""
     clean: dict[str, str] = {}
@@ -238,76 +180,7 @@ def clean_filters(filters: Mapping[str, str] | None) -> dict[str, str]:
     return clean
 
 
-def _restrict(parser: QueryParser) -> QueryParser:
-    for plugin in (
-        plugins.FieldsPlugin,
-        plugins.WildcardPlugin,
-        plugins.RangePlugin,
-        plugins.BoostPlugin,
-        plugins.EveryPlugin,
-        plugins.SingleQuotePlugin,
-    ):
-        parser.remove_plugin_class(plugin)
-    parser.add_plugin(plugins.PlusMinusPlugin())
-    parser.replace_plugin(plugins.OperatorsPlugin(AndNot=None, AndMaybe=None, Require=None))
-    return parser
-
-
-def item_parser(schema: Any) -> QueryParser:
-    return _restrict(MultifieldParser(list(SEARCH_FIELDS), schema, group=AndGroup))
-
-
-def passage_parser(schema: Any) -> QueryParser:
-    return _restrict(QueryParser("passage", schema, group=AndGroup))
-
-
-def _positive_terms(query: Query, negated: bool = False) -> int:
-    """How many terms the query actually looks for (terms under NOT do not count)."""
-    if isinstance(query, Not):
-        return 0
-    if query.is_leaf():
-        return 0 if negated else sum(1 for _ in query.terms(phrases=True))
-    return sum(_positive_terms(child, negated) for child in query.children())
-
-
 # -- searching -------------------------------------------------------------
-
-
-class _MarkFormatter(highlight.Formatter):
-    """Matches in ``<mark>``; all other text HTML-escaped."""
-
-    between = " … "
-
-    def _text(self, text: str) -> str:
-        return str(escape(text))
-
-    def format_token(self, text: str, token: Any, replace: bool = False) -> str:
-        return f"<mark>{escape(highlight.get_text(text, token, replace))}</mark>"
-
-
-_FRAGMENTER = highlight.ContextFragmenter(maxchars=240, surround=60)
-_WHOLE = highlight.WholeFragmenter()
-
-
-def _highlight(
-    hit: Any, fieldname: str, whole: bool = False, text: str | None = None, top: int = 2
-) -> str:
-    results = hit.results
-    results.fragmenter = _WHOLE if whole else _FRAGMENTER
-    return hit.highlights(fieldname, text=text, top=top)
-
-
-def _text_excerpt(hit: Any, text: str) -> str:
-    """Highlighted fragments from the densest stretches of a long text (see excerpts)."""
-    matched = {term.decode("utf-8") for name, term in hit.matched_terms() if name == "text"}
-    parts = [_highlight(hit, "text", text=window, top=1) for window in best_windows(text, matched)]
-    return " … ".join(part for part in parts if part)
-
-
-def _excerpt(text: str, limit: int = 240) -> Markup:
-    if len(text) <= limit:
-        return escape(text)
-    return escape(text[:limit].rsplit(None, 1)[0] + " …")
 
 
 def _facet_definitions() -> dict[str, sorting.FacetType]:
@@ -332,21 +205,26 @@ def _facet_counts(results: Any, filters: dict[str, str]) -> dict[str, list[Facet
 
 
 def _best_passages(
-    searcher: Searcher, text: str, episode_keys: Iterable[str]
+    searcher: Searcher, tree: Node | None, episode_keys: Iterable[str]
 ) -> dict[str, tuple[float, str]]:
-    """Episode key -> (start seconds, highlighted passage) of its best-matching passage."""
+    """Episode key -> (start seconds, highlighted passage) of its best-matching passage.
+
+    Only passage documents are looked at: an exclusion (``-word``) alone would
+    also match the episode's own document, which has no start. A query that
+    looks for nothing in the transcript (``titel:…``) points at no moment.
+    """
     keys = list(episode_keys)
-    if not keys:
+    words = build(tree, passage_fields)
+    if not keys or words is None or not searchable(tree, passage_fields):
         return {}
-    words = passage_parser(searcher.schema).parse(text)
-    query = And([words, Or([Term("item", key) for key in keys])])
+    query = And([words, Term("kind", "passage"), Or([Term("item", key) for key in keys])])
     results = searcher.search(query, limit=None, terms=True)
-    results.formatter = _MarkFormatter()
+    results.formatter = MarkFormatter()
     best: dict[str, tuple[float, str]] = {}
     for hit in results:
         key = hit["item"]
         if key not in best:
-            best[key] = (float(hit["start"]), _highlight(hit, "passage"))
+            best[key] = (float(hit["start"]), highlight_field(hit, "passage"))
         if len(best) == len(keys):
             break
     return best
@@ -354,15 +232,15 @@ def _best_passages(
 
 def _make_hit(hit: Any, passage: tuple[float, str] | None) -> Hit:
     stored = hit.fields()
-    title = _highlight(hit, "title", whole=True) or escape(stored.get("title", ""))
+    title = highlight_field(hit, "title", whole=True) or escape(stored.get("title", ""))
     excerpt = ""
     if passage is not None:
         excerpt = passage[1]
     if not excerpt:
         text = f"{stored.get('summary', '')}\n\n{stored.get('body', '')}"
-        excerpt = _text_excerpt(hit, text)
+        excerpt = text_excerpt(hit, text)
     if not excerpt:
-        excerpt = _excerpt(stored.get("summary") or stored.get("body") or "")
+        excerpt = plain_excerpt(stored.get("summary") or stored.get("body") or "")
     published = stored.get("published")
     return Hit(
         kind=stored["kind"],
@@ -416,43 +294,6 @@ def _filter_docs(searcher: Searcher, filters: dict[str, str], now: datetime) -> 
     return docs
 
 
-def _finds_something(searcher: Searcher, word: str) -> bool:
-    """Does the analysed word occur in any searched field (``pesten`` finds ``gepest``)?"""
-    return any(searcher.doc_frequency(name, term) for term in terms(word) for name in SEARCH_FIELDS)
-
-
-def _suggest(searcher: Searcher, text: str, total: int, filters: Any) -> str | None:
-    """A corrected query that finds more than ``total`` hits, or None."""
-    corrector = searcher.corrector("spell")
-    changed = False
-
-    def fix(match: re.Match[str]) -> str:
-        nonlocal changed
-        word = match.group(0)
-        folded = fold_accents(word.lower())
-        if (
-            word in _OPERATORS
-            or len(folded) < 3
-            or folded in STOP_WORDS
-            or searcher.doc_frequency("spell", folded)
-            or _finds_something(searcher, word)
-        ):
-            return word
-        maxdist = 1 if len(folded) <= 4 else 2
-        found = corrector.suggest(folded, limit=1, maxdist=maxdist, prefix=1)
-        if not found:
-            return word
-        changed = True
-        return found[0]
-
-    suggestion = _WORD.sub(fix, text)
-    if not changed:
-        return None
-    query = item_parser(searcher.schema).parse(suggestion)
-    found = searcher.search(query, limit=1, filter=filters, scored=False)
-    return suggestion if found.scored_length() and len(found) > total else None
-
-
 def query(
     store: IndexStore | str | os.PathLike[str],
     text: str,
@@ -466,10 +307,11 @@ def query(
     """Search the public stories and episodes; never raises for bad input."""
     if not isinstance(store, IndexStore):
         store = IndexStore(store)
-    cleaned, messages = clean_query(text)
+    parsed = syntax.parse(text)
+    messages = [MESSAGES[note] for note in parsed.notes]
     active = clean_filters(filters)
     results = SearchResults(
-        text=cleaned,
+        text=parsed.text,
         page=min(max(1, page), MAX_PAGE),
         page_size=page_size,
         sort=sort if sort in SORTS else "relevance",
@@ -477,23 +319,25 @@ def query(
         messages=messages,
         now=now,
     )
-    if not cleaned.strip():
+    if parsed.tree is None:
         results.messages.append(MESSAGES["empty"] if not text.strip() else MESSAGES["no_words"])
         return results
+    if not searchable(parsed.tree):
+        results.messages.append(_why_nothing(parsed.tree))
+        return results
     try:
-        return _run(store, cleaned, results)
+        return _run(store, parsed.tree, results)
     except (OSError, whoosh_index.IndexError) as error:
         raise SearchUnavailable(MESSAGES["unavailable"], repr(error)) from error
 
 
-def _run(store: IndexStore, cleaned: str, results: SearchResults) -> SearchResults:
+def _run(store: IndexStore, tree: Node, results: SearchResults) -> SearchResults:
     now = datetime.now(UTC)
     page_size = results.page_size
     active = results.filters
     searcher = store.searcher()
-    parsed = item_parser(searcher.schema).parse(cleaned)
-    if _positive_terms(parsed) == 0:
-        results.messages.append(_why_nothing(cleaned))
+    parsed = build(tree)
+    if parsed is None:  # not reached: ``searchable`` said there is a term
         return results
     filter_query = _filter_docs(searcher, active, results.now or now)
     if not filter_query:
@@ -508,26 +352,29 @@ def _run(store: IndexStore, cleaned: str, results: SearchResults) -> SearchResul
         reverse=results.sort == "date",
         terms=True,
     )
-    found.formatter = _MarkFormatter()
+    found.formatter = MarkFormatter()
     results.total = len(found)
     results.page = min(results.page, results.pages)
     results.facets = _facet_counts(found, active)
     window = found[(results.page - 1) * page_size : results.page * page_size]
     passages = _best_passages(
-        searcher, cleaned, (hit["item"] for hit in window if hit["kind"] == "episode")
+        searcher, tree, (hit["item"] for hit in window if hit["kind"] == "episode")
     )
     results.hits = [_make_hit(hit, passages.get(hit["item"])) for hit in window]
     if results.total < SUGGEST_BELOW:
-        results.suggestion = _suggest(searcher, cleaned, results.total, filter_query)
+        results.suggestion = suggest(searcher, tree, results.total, filter_query)
     return results
 
 
-def _why_nothing(text: str) -> str:
-    if re.search(r"(^|\s)-\w", text) and terms(re.sub(r"(^|\s)-\w+", " ", text)):
-        return MESSAGES["only_excluded"]
-    words = [word.lower() for word in _WORD.findall(text) if word not in _OPERATORS]
-    if words and all(word in STOP_WORDS for word in words):
+def _why_nothing(tree: Node) -> str:
+    """The message for a query that looks for no term."""
+    excluded = any(leaf_terms(leaf) for leaf, negated in leaves(tree) if negated)
+    words = [
+        word.lower()
+        for leaf, negated in leaves(tree)
+        if not negated
+        for word in _WORD.findall(" ".join(leaf.words))
+    ]
+    if words and all(word in STOP_WORDS for word in words) and not excluded:
         return MESSAGES["only_common"]
-    if re.search(r"(^|\s)-\w", text):
-        return MESSAGES["only_excluded"]
-    return MESSAGES["no_words"]
+    return MESSAGES["only_excluded"] if excluded else MESSAGES["no_words"]

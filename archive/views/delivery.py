@@ -2,10 +2,11 @@
 
 Machine endpoints: errors are short Dutch plain text. Feeds are conditional
 (ETag, Last-Modified, 304) and gzipped for clients that accept it; audio and
-artwork go through Werkzeug's ``send_from_directory(conditional=True)`` for
-ranges, HEAD, 206/416 and ETags, or to nginx via ``X-Accel-Redirect`` when
-``X_ACCEL_REDIRECT`` is set. Only files named by a public episode (or a show)
-are served, so drafts' audio and anything else in the media directory is 404.
+artwork are read by Werkzeug's ``send_from_directory`` and answered with
+byte ranges, HEAD, 206/304/412/416 as :mod:`archive.conditional` decides, or
+handed to nginx via ``X-Accel-Redirect`` when ``X_ACCEL_REDIRECT`` is set.
+Only files named by a public episode (or a show) are served, so drafts' audio
+and anything else in the media directory is 404.
 """
 
 from __future__ import annotations
@@ -28,8 +29,9 @@ from flask import (
     url_for,
 )
 from sqlalchemy import func, select
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestedRangeNotSatisfiable
 
+from .. import conditional
 from ..feed import build_podcast_feed, build_stories_feed, chapters_json
 from ..feed.podcast2 import CHAPTERS_MIME, TRANSCRIPT_TYPES
 from ..feed.state import (
@@ -43,6 +45,7 @@ from ..feed.state import (
 )
 from ..models import Episode, Show, Story, db
 from ..text import TranscriptError, cues_to_srt, parse_transcript
+from . import params
 
 bp = Blueprint("delivery", __name__)
 
@@ -92,6 +95,21 @@ def _plain_error(error: HTTPException) -> Response:
     return Response(text + "\n", code, headers, mimetype="text/plain")
 
 
+@bp.app_errorhandler(MethodNotAllowed)
+def _method_not_allowed(error: MethodNotAllowed) -> Response | HTTPException:
+    """A 405 on a delivery URL is plain text too (routing fails before the blueprint is known)."""
+    return _plain_error(error) if _is_delivery_url(error) else error
+
+
+def _is_delivery_url(error: MethodNotAllowed) -> bool:
+    adapter = current_app.url_map.bind_to_environ(request.environ)
+    try:
+        endpoint, _ = adapter.match(method=next(iter(error.valid_methods or ["GET"])))
+    except HTTPException:  # also a redirect: not a delivery URL as asked
+        return False
+    return str(endpoint).startswith(f"{bp.name}.")
+
+
 class RequestUrls:
     """Absolute URLs from ``BASE_URL`` or, when unset, the request's host (ProxyFix-aware)."""
 
@@ -110,6 +128,10 @@ class RequestUrls:
 
     def website(self) -> str:
         return self._url("public.home")
+
+    def page(self, endpoint: str, **values: Any) -> str:
+        """Any page's absolute URL (for link previews, sitemaps and embeds)."""
+        return self._url(endpoint, **values)
 
     def show_feed(self, show: Show) -> str:
         if show.id == self.default_show_id:
@@ -160,7 +182,7 @@ def _feed_response(
     response.last_modified = built.last_modified
     response.cache_control.public = True
     response.cache_control.max_age = FEED_MAX_AGE
-    return response.make_conditional(request)
+    return answer(response)
 
 
 def _podcast_feed(show: Show, default_show_id: int) -> Response:
@@ -225,7 +247,7 @@ def _send(name: str, mimetype: str, max_age: int) -> Response:
             current_app.config["MEDIA_DIR"],
             name,
             mimetype=mimetype,
-            conditional=True,
+            conditional=False,  # decided by answer(), below
             etag=True,
             max_age=max_age,
         )
@@ -233,6 +255,31 @@ def _send(name: str, mimetype: str, max_age: int) -> Response:
     response.cache_control.max_age = max_age
     if max_age == MEDIA_MAX_AGE:
         response.cache_control.immutable = True
+    if prefix:
+        return response  # nginx answers conditions and ranges itself
+    return answer(response, response.content_length)
+
+
+def answer(response: Response, length: int | None = None) -> Response:
+    """``response`` made conditional on the request; with ``length``, byte ranges too."""
+    etag, weak = response.get_etag()
+    validators = conditional.Validators(etag, weak, response.last_modified, length)
+    decision = conditional.evaluate(request.method, request.headers, validators)
+    if length is not None:
+        response.accept_ranges = "bytes"
+    if decision.status == 206 and decision.byte_range is not None:
+        start, stop = decision.byte_range
+        only_the_range = {"REQUEST_METHOD": "GET", "HTTP_RANGE": f"bytes={start}-{stop - 1}"}
+        return response.make_conditional(only_the_range, accept_ranges=True, complete_length=length)
+    if decision.status == 304:
+        response.status_code = 304  # Werkzeug sends no body and closes the file
+    elif decision.status == 412:
+        response.close()
+        response = Response(status=412)
+        del response.headers["Content-Type"]  # no body, so no type
+    elif decision.status == 416:
+        response.close()
+        raise RequestedRangeNotSatisfiable(length=length)
     return response
 
 
@@ -250,9 +297,10 @@ def _public_audio_mime(name: str) -> str | None:
     """The MIME type of a public episode's audio called ``name`` ("" if unknown), else None."""
     query = select(Episode.audio_mime).where(Episode.audio_path == name, Episode.public_clause())
     owner = _OWNER_ID.match(name)
-    if owner:
+    owner_id = params.row_id(owner.group(1)) if owner else None
+    if owner_id is not None:
         # Stored names start with the episode's id: a primary-key lookup, not a scan.
-        found = db.session.execute(query.where(Episode.id == int(owner.group(1)))).first()
+        found = db.session.execute(query.where(Episode.id == owner_id)).first()
         if found is not None:
             return found[0] or ""
     found = db.session.execute(query.limit(1)).first()
@@ -290,8 +338,7 @@ def _text_response(body: bytes, content_type: str) -> Response:
     response.set_etag(hashlib.sha256(body).hexdigest()[:32])
     response.cache_control.public = True
     response.cache_control.max_age = SIDECAR_MAX_AGE
-    response.headers["Access-Control-Allow-Origin"] = "*"  # web players fetch these
-    return response.make_conditional(request)
+    return answer(response)
 
 
 @bp.get("/podcast/<slug>/chapters.json")

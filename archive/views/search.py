@@ -20,6 +20,7 @@ from ..models import ITEM_MODELS, PERSPECTIVES, Campaign, Episode, Story, Tag, d
 from ..search import Hit, SearchResults
 from ..search.querying import SearchUnavailable
 from ..text import clock
+from . import params
 
 bp = Blueprint("search", __name__)
 
@@ -102,7 +103,7 @@ def _labels(results: SearchResults) -> dict[str, dict[str, str]]:
 
 def _arguments() -> tuple[str, int, str, dict[str, str]]:
     text = request.args.get("q", "", type=str)
-    page = request.args.get("pagina", 1, type=int) or 1
+    page = params.PAGE.clamped(request.args)
     sort = SORT_PARAMS.get(request.args.get("sorteer", ""), "relevance")
     filters = {name: request.args.get(param, "", type=str) for name, param in FILTER_PARAMS.items()}
     return text, page, sort, filters

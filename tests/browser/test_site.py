@@ -23,7 +23,7 @@ def wait_for_time(page, condition: str) -> None:
 
 def test_home_leads_to_a_story_and_to_an_episode(page, live_server):
     page.goto(live_server + "/")
-    assert page.locator("h1").inner_text() == "Week tegen Kindermishandeling 2021"
+    assert page.locator("h1").inner_text() == "Week tegen Kindermishandeling 2022 (voorbeeld)"
     page.get_by_role("link", name="Lees de verhalen").click()
     page.wait_for_url(re.compile(r"/verhalen$"))
     page.locator(".card-title a").first.click()
@@ -94,8 +94,9 @@ def test_search_leads_to_a_transcript_hit_at_its_time(page, live_server):
 def test_copy_button_copies_the_feed_address(browser, traffic, live_server):
     page = new_page(browser, traffic, permissions=["clipboard-read", "clipboard-write"])
     page.goto(live_server + EPISODE)
-    page.get_by_role("button", name="Kopieer").click()
-    page.wait_for_function("() => document.querySelector('.copy-status').textContent.length > 0")
+    page.locator(".subscribe").get_by_role("button", name="Kopieer").click()
+    status = "document.querySelector('.subscribe .copy-status').textContent.length > 0"
+    page.wait_for_function(f"() => {status}")
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied.endswith("/podcast/feed.xml")
     page.context.close()

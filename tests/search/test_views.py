@@ -139,7 +139,6 @@ def test_bad_page_and_filter_parameters_are_ignored(client, site) -> None:
 
 @settings(
     max_examples=150,
-    deadline=1000,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(text=st.text(max_size=300))
@@ -150,7 +149,7 @@ def test_any_text_is_a_valid_search(client, site, text: str) -> None:
     assert data["total"] >= 0
 
 
-@settings(max_examples=100, deadline=1000, suppress_health_check=[HealthCheck.too_slow])
+@settings(suppress_health_check=[HealthCheck.too_slow])
 @given(
     text=st.lists(
         st.sampled_from(['"', "(", ")", "-", "OR", "AND", "NOT", "juf", "*", ":", "school", " "]),
@@ -158,6 +157,7 @@ def test_any_text_is_a_valid_search(client, site, text: str) -> None:
     ).map(" ".join)
 )
 @example(text='" " " ( ) - - - - - - - "')  # a quote left open by shortening to MAX_WORDS
+@example(text='" " " " " " " - - - - - "')  # found by hypothesis: an odd number of quotes left
 def test_query_syntax_soup_never_fails(text: str) -> None:
     cleaned, _ = search.clean_query(text)
     assert cleaned.count('"') % 2 == 0

@@ -1,7 +1,7 @@
 /* The visitors' site: a little progressive enhancement. Everything works
    without this file; with it, the quick exit is instant and reachable by
    keyboard (Shift three times), timestamps seek the player, the transcript
-   follows the audio and the feed address can be copied. No inline script is
+   follows the audio, a moment can be shared as a link, and addresses can be copied. No inline script is
    needed anywhere, so the Content-Security-Policy forbids it. */
 (function () {
   "use strict";
@@ -135,6 +135,54 @@
       player.addEventListener("timeupdate", mark);
       player.addEventListener("seeked", mark);
     }
+
+    /* "Deel dit moment": a link with #t= at the current time, and its line. */
+    var moment = document.querySelector("[data-moment]");
+    var clock = function (seconds) {
+      var s = Math.floor(seconds);
+      var h = Math.floor(s / 3600);
+      var m = Math.floor((s % 3600) / 60);
+      var rest = String(s % 60).padStart(2, "0");
+      return h ? h + ":" + String(m).padStart(2, "0") + ":" + rest : m + ":" + rest;
+    };
+    var lineAt = function (seconds) {
+      for (var i = 0; i < cues.length; i++) {
+        if (seconds >= parseFloat(cues[i].getAttribute("data-start")) &&
+            seconds < parseFloat(cues[i].getAttribute("data-end"))) {
+          var link = cues[i].querySelector("a");
+          return cues[i].textContent.slice(link ? link.textContent.length : 0).trim();
+        }
+      }
+      return "";
+    };
+    var describe = function (seconds) {
+      var line = lineAt(seconds);
+      return "Vanaf " + clock(seconds) + (line ? ": \u201c" + line + "\u201d" : "");
+    };
+    if (moment) {
+      moment.hidden = false;
+      var now = moment.querySelector(".moment-now");
+      if (start !== null) now.textContent = describe(start);
+      moment.querySelector("[data-share-moment]").addEventListener("click", function () {
+        var seconds = Math.floor(player.currentTime);
+        var field = document.getElementById("moment-adres");
+        field.value = location.href.split("#")[0] + "#t=" + seconds;
+        moment.querySelector(".moment-link").hidden = false;
+        now.textContent = describe(seconds);
+        field.focus();
+        field.select();
+      });
+    }
+  }
+
+  /* Search filters: behind a disclosure on a phone, open beside the results on a wide screen. */
+  var facets = document.querySelector("[data-facets]");
+  if (facets && window.matchMedia) {
+    var wide = window.matchMedia("(min-width: 60rem)");
+    var chosen = facets.open;
+    var follow = function () { facets.open = wide.matches || chosen; };
+    follow();
+    if (wide.addEventListener) wide.addEventListener("change", follow);
   }
 
   /* Copy the feed address -------------------------------------------------- */

@@ -40,6 +40,7 @@ from ...models import (
     ROLES,
     SLUG_PATTERN,
 )
+from .. import params
 from .chapters import format_chapters, parse_chapters  # noqa: F401 (format_chapters: re-exported)
 
 REQUIRED = "Vul dit veld in."
@@ -182,8 +183,7 @@ class VersionMixin:
 
     @property
     def opened_version(self) -> int | None:
-        data = str(self.version.data or "")
-        return int(data) if data.isdigit() else None
+        return params.version(str(self.version.data or ""))
 
 
 class ContentMixin(VersionMixin):

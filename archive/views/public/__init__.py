@@ -13,7 +13,18 @@ from flask import Blueprint
 
 bp = Blueprint("public", __name__)
 
-from . import agenda, campaigns, errors, filters, pages, podcast, stories  # noqa: E402, F401
+from . import (  # noqa: E402, F401  (routes on bp)
+    agenda,
+    campaigns,
+    crawlers,
+    embed,
+    errors,
+    filters,
+    pages,
+    podcast,
+    seo,
+    stories,
+)
 from .podcast import render_episode  # noqa: E402
 from .stories import render_story  # noqa: E402
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from ... import agenda, localtime
 from ...models import Campaign, Event, db
 from ...text import render_markdown
-from . import bp, calendars
+from . import bp, calendars, seo
 
 
 def _entries() -> list[agenda.Entry]:
@@ -61,6 +61,7 @@ def event(slug: str) -> str:
         event=item,
         when=agenda.when_label(item.starts_at, item.ends_at, item.all_day),
         description=render_markdown(item.description),
+        meta=seo.for_event(item),
     )
 
 

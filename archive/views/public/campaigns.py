@@ -8,7 +8,7 @@ from sqlalchemy import select
 from ... import agenda
 from ...models import Campaign, Episode, Story, db
 from ...text import render_markdown
-from . import bp, calendars, queries
+from . import bp, calendars, queries, seo
 
 
 def get_campaign(slug: str) -> Campaign:
@@ -39,6 +39,7 @@ def campaign(slug: str) -> str:
         stories=list(stories),
         episodes=list(episodes),
         events=item.events,
+        meta=seo.for_campaign(item),
     )
 
 

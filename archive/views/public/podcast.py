@@ -9,8 +9,9 @@ from sqlalchemy import select
 
 from ...models import PERSPECTIVES, Campaign, Episode, Show, Story, db
 from ...text import render_markdown
+from .. import params
 from ..delivery import RequestUrls
-from . import bp, queries
+from . import bp, queries, seo
 
 #: Podcast apps' subscribe links, built from the feed URL (label, template).
 #: ``{feed}`` is the full URL, ``{bare}`` the URL without its scheme, ``{quoted}`` encoded.
@@ -45,9 +46,13 @@ def podcast() -> str:
     )
     if edition is not None:
         query = query.where(Episode.campaign_id == edition.id)
-    page = db.paginate(query, page=queries.page_number(request.args), per_page=queries.PER_PAGE)
+    page = db.paginate(query, page=params.PAGE.or_404(request.args), per_page=queries.PER_PAGE)
     return render_template(
-        "public/podcast.html", page=page, edition=edition, subscription=subscription()
+        "public/podcast.html",
+        page=page,
+        edition=edition,
+        subscription=subscription(),
+        meta=seo.for_show(Show.default()),
     )
 
 
@@ -65,8 +70,20 @@ def audio_url(episode: Episode, preview: bool) -> str | None:
     return url_for("delivery.media", name=episode.audio_path)
 
 
+def embedding(episode: Episode) -> dict[str, str]:
+    """The "Insluiten" box's code and the oEmbed discovery link of a public episode."""
+    links = seo.urls()
+    src = links.page("public.embed", slug=episode.slug)
+    page = links.episode_page(episode)
+    return {
+        "embed_code": seo.embed_code(src, episode.title),
+        "oembed_url": url_for("public.oembed", url=page, format="json"),
+    }
+
+
 def render_episode(episode: Episode, preview: bool = False) -> str:
     """The episode page; ``preview=True`` shows a draft to editors with a banner."""
+    cues = episode.transcript_cues()
     return render_template(
         "public/episode.html",
         episode=episode,
@@ -74,9 +91,11 @@ def render_episode(episode: Episode, preview: bool = False) -> str:
         show_notes=render_markdown(episode.show_notes),
         perspective=PERSPECTIVES.get(episode.perspective or ""),
         chapters=sorted(episode.chapters or [], key=lambda c: float(c.get("start") or 0)),
-        cues=episode.transcript_cues(),
+        cues=cues,
         related_stories=queries.related(Story, episode.related_stories, episode.tags),
         related_episodes=queries.related(Episode, [], episode.tags, exclude=episode),
         subscription=subscription(),
         preview=preview,
+        meta=seo.for_episode(episode, has_transcript=bool(cues)),
+        **({} if preview else embedding(episode)),
     )

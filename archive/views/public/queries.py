@@ -13,9 +13,6 @@ T = TypeVar("T", Story, Episode)
 
 #: Items per page of a list.
 PER_PAGE = 10
-#: The highest ``?pagina=`` looked up: any list ends long before, so it is a 404,
-#: and its offset stays far inside the database's integers.
-MAX_PAGE = 100_000
 #: How many related items a story or episode page shows.
 RELATED_LIMIT = 4
 
@@ -24,11 +21,6 @@ def public(model: type[T]) -> Select[tuple[T]]:
     """Public items of ``model``, newest first (by id among equals: pages never overlap)."""
     newest = (model.published_at.desc(), model.id.desc())
     return select(model).where(model.public_clause()).order_by(*newest)
-
-
-def page_number(args: Any) -> int:
-    """A list's ``?pagina=``: 1 by default, at most :data:`MAX_PAGE`."""
-    return min(args.get("pagina", 1, type=int), MAX_PAGE)
 
 
 def latest(model: type[T], limit: int) -> list[T]:

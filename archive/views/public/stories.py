@@ -6,7 +6,8 @@ from flask import abort, render_template, request
 
 from ...models import PERSPECTIVES, Episode, Story, db
 from ...text import render_markdown
-from . import bp, queries
+from .. import params
+from . import bp, queries, seo
 
 
 @bp.get("/verhalen")
@@ -14,7 +15,7 @@ def stories() -> str:
     filters = queries.StoryFilters.from_args(request.args)
     page = db.paginate(
         filters.apply(queries.public(Story)),
-        page=queries.page_number(request.args),
+        page=params.PAGE.or_404(request.args),
         per_page=queries.PER_PAGE,
     )
     return render_template(
@@ -43,4 +44,5 @@ def render_story(story: Story, preview: bool = False) -> str:
         related_stories=queries.related(Story, [], story.tags, exclude=story),
         related_episodes=queries.related(Episode, story.related_episodes, story.tags),
         preview=preview,
+        meta=seo.for_story(story),
     )
