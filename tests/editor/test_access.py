@@ -26,6 +26,8 @@ def _build(rule: Rule) -> str:
         rule.rule.replace("<int:story_id>", "1")
         .replace("<int:episode_id>", "1")
         .replace("<int:editor_id>", "1")
+        .replace("<int:event_id>", "1")
+        .replace("<int:campaign_id>", "1")
     )
 
 

@@ -90,8 +90,12 @@ def test_the_editors_area_and_search_json_are_not_shared(client, demo):
         assert "Access-Control-Allow-Origin" not in response.headers, url
 
 
-def test_only_the_delivery_endpoints_are_shared(app):
+def test_only_the_delivery_endpoints_and_the_embeddable_player_are_shared(app):
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
     assert set(SHARING) <= endpoints
-    assert {name for name in SHARING if not name.startswith("delivery.")} == set()
+    # Besides feeds and files: the oEmbed answer and the player made to be framed elsewhere.
+    assert {name for name in SHARING if not name.startswith("delivery.")} == {
+        "public.oembed",
+        "public.embed",
+    }
     assert PAGE.resource_policy == "same-origin" and PAGE.allow_origin is None

@@ -15,11 +15,13 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import RequestRedirect
 
 from ...models import Episode
+from .. import params
 from . import bp, queries, seo
 from .podcast import audio_url
 
-#: The frame's smallest size (CSS pixels); oEmbed's maxwidth/maxheight shrink it to this.
-MIN_WIDTH, MIN_HEIGHT = 280, 200
+#: oEmbed's ``maxwidth``/``maxheight`` shrink the frame, down to a size that still works.
+MAX_WIDTH = params.WholeNumberParam("maxwidth", seo.EMBED_WIDTH, 280, seo.EMBED_WIDTH)
+MAX_HEIGHT = params.WholeNumberParam("maxheight", seo.EMBED_HEIGHT, 200, seo.EMBED_HEIGHT)
 PROVIDER_NAME = "Week tegen Kindermishandeling"
 
 
@@ -55,13 +57,6 @@ def _episode_for(url: str) -> Episode | None:
     return queries.public_by_slug(Episode, values["slug"])
 
 
-def _bounded(name: str, default: int, smallest: int) -> int:
-    value = request.args.get(name, type=int)
-    if value is None:
-        return default
-    return max(smallest, min(default, value))
-
-
 @bp.get("/oembed")
 def oembed() -> Response | tuple[str, int]:
     """oEmbed 1.0 (JSON, type ``rich``) for an episode's address; 404 for anything else."""
@@ -71,8 +66,8 @@ def oembed() -> Response | tuple[str, int]:
     if episode is None:
         return "Voor dit adres is geen speler beschikbaar.", 404
     links = seo.urls()
-    width = _bounded("maxwidth", seo.EMBED_WIDTH, MIN_WIDTH)
-    height = _bounded("maxheight", seo.EMBED_HEIGHT, MIN_HEIGHT)
+    width = MAX_WIDTH.clamped(request.args)
+    height = MAX_HEIGHT.clamped(request.args)
     src = links.page("public.embed", slug=episode.slug)
     data = {
         "version": "1.0",
