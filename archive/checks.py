@@ -12,6 +12,7 @@ an editor must upload it again.
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,6 +27,8 @@ from .storage import TEMP_PREFIX, file_sha256, media_store
 
 log = logging.getLogger(__name__)
 
+#: The short content hash at the end of an artwork file name.
+ARTWORK_HASH = re.compile(r"-([0-9a-f]{12})\.[a-z]+$")
 #: Temp files younger than this may belong to an upload in progress.
 TEMP_GRACE_SECONDS = 6 * 3600
 
@@ -42,7 +45,11 @@ class Finding:
 
 
 def check_media(deep: bool = False, repair: bool = False) -> list[Finding]:
-    """Episodes against their files; with ``deep`` also compare content hashes."""
+    """Episodes and shows against their files; with ``deep`` also compare content hashes.
+
+    Audio is compared with the sha256 in the database, artwork with the short
+    hash its file name carries.
+    """
     store = media_store()
     findings: list[Finding] = []
     referenced: set[str] = set()
@@ -60,11 +67,15 @@ def check_media(deep: bool = False, repair: bool = False) -> list[Finding]:
             findings.append(Finding("audiobestand heeft een andere grootte", label))
         elif deep and file_sha256(path) != episode.audio_sha256:
             findings.append(Finding("audiobestand heeft andere inhoud", label))
+        if deep and episode.artwork_path:
+            findings += _check_artwork(episode.artwork_path, f"aflevering {episode.slug}")
     for show in db.session.scalars(select(Show)):
         if show.artwork_path:
             referenced.add(show.artwork_path)
             if not store.path(show.artwork_path).is_file():
                 findings.append(Finding("artwork ontbreekt", f"podcast {show.slug}"))
+            elif deep:
+                findings += _check_artwork(show.artwork_path, f"podcast {show.slug}")
     now = time.time()
     for path in sorted(store.root.iterdir()):
         if path.name == ".gitkeep" or not path.is_file() or path.name in referenced:
@@ -79,6 +90,17 @@ def check_media(deep: bool = False, repair: bool = False) -> list[Finding]:
             path.unlink(missing_ok=True)
         findings.append(Finding(problem, path.name, repaired=repair))
     return findings
+
+
+def _check_artwork(name: str, owner: str) -> list[Finding]:
+    """Artwork against the hash its name carries (``...-<sha256[:12]>.jpg``)."""
+    path = media_store().path(name)
+    if not path.is_file():
+        return [Finding("artwork ontbreekt", f"{owner} ({name})")]
+    expected = ARTWORK_HASH.search(name)
+    if expected and not file_sha256(path).startswith(expected.group(1)):
+        return [Finding("artwork heeft andere inhoud", f"{owner} ({name})")]
+    return []
 
 
 def check_index(repair: bool = False) -> list[Finding]:

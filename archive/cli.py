@@ -15,6 +15,8 @@ from flask.cli import with_appcontext
 
 from . import database, demo, editorial, search
 from .checks import check_index, check_media
+from .cli_transfer import COMMANDS as TRANSFER_COMMANDS
+from .cli_websub import publish_due
 from .editorial import changelog
 from .importing import expand_paths, import_file
 from .models import ROLES
@@ -32,6 +34,8 @@ def init_app(app: Flask) -> None:
         reindex,
         follow,
         changes,
+        *TRANSFER_COMMANDS,
+        publish_due,
     ):
         app.cli.add_command(command)
 

@@ -61,6 +61,17 @@ def _env_int(name: str, default: int, minimum: int = 1, maximum: int | None = No
     return number
 
 
+def _env_url(name: str) -> str | None:
+    """An http(s) URL, or None when unset."""
+    value = _env(name)
+    if value is None:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError(name, f"expected an http(s) URL, got {value!r}")
+    return value
+
+
 def database_url(url: str) -> str:
     """``url`` with a plain ``postgresql://`` (or ``postgres://``) scheme made explicit."""
     for plain, explicit in DATABASE_SCHEMES.items():
@@ -87,6 +98,7 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         ),
         "RATELIMIT_STORAGE_URI": _env("ARCHIVE_RATELIMIT_STORAGE_URL", "memory://"),
         "REQUIRE_2FA": _env_bool("ARCHIVE_REQUIRE_2FA", False),
+        "WEBSUB_HUB": _env_url("ARCHIVE_WEBSUB_HUB"),
         "EXTRA_HOSTS": _env_list("ARCHIVE_TRUSTED_HOSTS"),
     }
 

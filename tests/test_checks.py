@@ -6,7 +6,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from archive.models import Episode, db
+from archive.models import Episode, Show, db
 
 
 def media(app) -> Path:
@@ -35,6 +35,17 @@ def test_check_reports_missing_and_changed_audio(runner, demo, app):
     assert third.slug not in shallow.output
     deep = runner.invoke(args=["check", "--deep"])
     assert f"audiobestand heeft andere inhoud: aflevering {third.slug}" in deep.output
+
+
+def test_deep_check_compares_artwork_with_the_hash_in_its_name(runner, demo, app):
+    show = db.session.scalars(select(Show)).one()
+    data = bytearray((media(app) / show.artwork_path).read_bytes())
+    data[-10] ^= 0xFF
+    (media(app) / show.artwork_path).write_bytes(bytes(data))
+    assert runner.invoke(args=["check"]).exit_code == 0
+    deep = runner.invoke(args=["check", "--deep"])
+    assert deep.exit_code == 1
+    assert f"artwork heeft andere inhoud: podcast {show.slug}" in deep.output
 
 
 def test_check_repairs_orphans_and_old_temp_files_but_not_fresh_uploads(runner, demo, app):

@@ -25,7 +25,7 @@ from .accounts import (
     use_second_factor,
 )
 from .agenda import cancel_event, save_campaign, save_event
-from .catalog import create_show
+from .catalog import create_show, move_show
 from .content import (
     DRAFT,
     NOW,
@@ -79,6 +79,7 @@ __all__ = [
     "disable_two_factor",
     "end_sessions",
     "history",
+    "move_show",
     "publish",
     "replace_audio",
     "save",

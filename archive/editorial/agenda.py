@@ -74,6 +74,8 @@ def _apply_event(event: Event, values: Mapping[str, Any]) -> None:
             setattr(event, name, values[name])
     if "is_demo" in values:
         event.is_demo = bool(values["is_demo"])
+    if values.get("uid") and event.id is None:  # a calendar UID kept through export and import
+        event.uid = clean_line(str(values["uid"]), 36)
     event.online_url = _web_address(event.online_url, "online_url")
     event.registration_url = _web_address(event.registration_url, "registration_url")
     if not event.title:

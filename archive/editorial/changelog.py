@@ -116,23 +116,26 @@ def followers() -> list[ChangeFollower]:
     return list(db.session.scalars(select(ChangeFollower).where(ChangeFollower.name != PRUNED)))
 
 
-def _upsert_position(name: str, position: int) -> None:
+def _upsert_position(name: str, position: int, seen_at: datetime | None) -> None:
     row = db.session.get(ChangeFollower, name)
     if row is None:
-        db.session.add(ChangeFollower(name=name, position=position, seen_at=utcnow()))
+        db.session.add(ChangeFollower(name=name, position=position, seen_at=seen_at or utcnow()))
     else:
         row.position = max(row.position, position)
-        row.seen_at = utcnow()
+        row.seen_at = seen_at or utcnow()
 
 
-def report_position(name: str, position: int) -> None:
+def report_position(name: str, position: int, seen_at: datetime | None = None) -> None:
     """Record that follower ``name`` has applied every change up to ``position``.
+
+    ``seen_at`` (default: now) is the moment the follower's work was of; the
+    WebSub notifier keeps there how far it has looked at scheduled moments.
 
     Never raises: a follower's bookkeeping must not fail the work it did; the
     next report corrects it.
     """
     try:
-        _upsert_position(name, position)
+        _upsert_position(name, position, seen_at)
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -162,7 +165,7 @@ def prune(now: datetime | None = None, retention: timedelta = RETENTION) -> int:
     if not through:
         return 0
     result = db.session.execute(delete(Change).where(Change.id <= through))
-    _upsert_position(PRUNED, through)
+    _upsert_position(PRUNED, through, None)
     db.session.commit()
     return int(result.rowcount or 0)
 

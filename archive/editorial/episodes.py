@@ -13,7 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from ..ingest import attach_audio, tag_title
+from sqlalchemy import select
+
+from ..audio import Cover
+from ..ingest import attach_audio, save_cover, tag_title
 from ..models import Episode, Show, db
 from ..storage import media_store
 from ..text import clean_line
@@ -21,6 +24,8 @@ from .content import Publication, apply_publication, apply_values, choose_slug, 
 from .unit import Actor, EditorialError, Unit, bump, check_version, run
 
 DEFAULT_TITLE = "Nieuwe aflevering"
+#: The longest GUID kept (the column's length).
+GUID_LENGTH = 255
 
 
 @dataclass
@@ -40,6 +45,14 @@ def _show(show_id: int | None) -> Show:
     return show
 
 
+def _check_guid(guid: str) -> None:
+    taken = db.session.scalar(select(Episode.slug).where(Episode.guid == guid))
+    if taken is not None:
+        raise EditorialError(
+            f"Er is al een aflevering met deze GUID: /podcast/{taken}.", f"guid {guid!r} taken"
+        )
+
+
 def create_episode(
     stream: BinaryIO,
     filename: str,
@@ -48,19 +61,27 @@ def create_episode(
     *,
     publication: Publication | None = None,
     show_id: int | None = None,
+    guid: str | None = None,
+    artwork: Cover | None = None,
 ) -> NewAudio:
     """A new (draft) episode from an audio stream, filled from ``values`` and the file's tags.
 
     The title is ``values["title"]``, else the file's title tag, else the file
-    name. Raises AudioError or UploadTooLarge before anything is stored.
+    name. ``guid`` keeps the GUID an episode had elsewhere (an import, a move);
+    ``artwork`` is the episode's own image when the file has no usable cover.
+    Raises AudioError or UploadTooLarge before anything is stored.
     """
     values = dict(values or {})
+    guid = clean_line(guid or "", GUID_LENGTH) or None
     store = media_store()
     with store.stage_audio(stream) as staged:
         stem = clean_line(Path(filename or "").stem.replace("_", " "), 200)
 
         def work(unit: Unit) -> NewAudio:
             episode = Episode(show_id=_show(show_id).id, version=1)
+            if guid is not None:
+                _check_guid(guid)
+                episode.guid = guid
             episode.title = (
                 clean_line(values.get("title") or "", 200)
                 or tag_title(staged.info)
@@ -73,6 +94,9 @@ def create_episode(
             attached = attach_audio(episode, staged, store, fill_from_file=True)
             for name in attached.written:
                 unit.wrote(name)
+            if artwork is not None and not episode.artwork_path:
+                episode.artwork_path = save_cover(episode, artwork, store, attached.notes)
+                unit.wrote(episode.artwork_path)
             with db.session.no_autoflush:
                 apply_values(episode, {**values, "title": episode.title})
             action = apply_publication(episode, publication)

@@ -28,6 +28,7 @@ from .itunes import (
     LimitedFeedGenerator,
 )
 from .podcast2 import TRANSCRIPT_TYPES, Podcast2EntryExtension, Podcast2Extension
+from .websub import HubExtension
 
 #: The stories' feed: what a feed reader shows as its name.
 STORIES_FEED_TITLE = "Verhalen – Week tegen Kindermishandeling"
@@ -123,6 +124,7 @@ def _new_podcast_generator() -> LimitedFeedGenerator:
     generator = LimitedFeedGenerator()
     generator.register_extension("itunes", ItunesExtension, ItunesEntryExtension)
     generator.register_extension("podcast", Podcast2Extension, Podcast2EntryExtension)
+    generator.register_extension("websub", HubExtension, atom=False)
     return generator
 
 
@@ -151,6 +153,10 @@ def _channel(generator: LimitedFeedGenerator, show: Show, urls: FeedUrls) -> Non
         generator.image(url=artwork, title=show.title, link=urls.website())
     generator.podcast.locked(True, show.owner_email or None)
     generator.podcast.guid(show.guid)
+    if show.new_feed_url:  # moving away: where apps should go
+        itunes.itunes_new_feed_url(show.new_feed_url)
+    elif show.old_feed_url:  # moved in: Apple wants the new feed to name itself
+        itunes.itunes_new_feed_url(urls.show_feed(show))
 
 
 def _item(generator: LimitedFeedGenerator, show: Show, episode: Episode, urls: FeedUrls) -> None:
@@ -192,9 +198,11 @@ def build_podcast_feed(
     episodes: Sequence[Episode],
     urls: FeedUrls,
     updated: datetime | None = None,
+    hub: str | None = None,
 ) -> bytes:
     """The show's RSS 2.0 feed (UTF-8 bytes) with iTunes and Podcasting 2.0 tags.
 
+    ``hub`` (a WebSub hub's URL) is declared as ``<atom:link rel="hub">``.
     ``episodes`` must be the public ones, newest first; episodes without audio
     are left out (an item without an enclosure is no podcast episode).
     ``updated`` (default: the latest change among the inputs) becomes
@@ -202,6 +210,8 @@ def build_podcast_feed(
     """
     generator = _new_podcast_generator()
     _channel(generator, show, urls)
+    if hub:
+        generator.websub.hub(hub)
     with_audio = [e for e in episodes if e.audio_path and e.audio_size and e.audio_mime]
     for episode in with_audio:
         _item(generator, show, episode, urls)
@@ -209,14 +219,21 @@ def build_podcast_feed(
     return generator.rss_str(pretty=False, encoding="UTF-8", xml_declaration=True)
 
 
-def build_stories_feed(stories: Sequence[Story], urls: FeedUrls, updated: datetime) -> bytes:
-    """An Atom feed of public stories (newest first), full text as sanitised HTML."""
+def build_stories_feed(
+    stories: Sequence[Story], urls: FeedUrls, updated: datetime, hub: str | None = None
+) -> bytes:
+    """An Atom feed of public stories (newest first), full text as sanitised HTML.
+
+    ``hub`` (a WebSub hub's URL) is declared as ``<link rel="hub">``.
+    """
     generator = FeedGenerator()
     generator.id(urls.stories_feed())
     generator.title(STORIES_FEED_TITLE)
     generator.subtitle(STORIES_FEED_SUBTITLE)
     generator.link(href=urls.stories_feed(), rel="self", type="application/atom+xml")
     generator.link(href=urls.website(), rel="alternate", type="text/html")
+    if hub:
+        generator.link(href=hub, rel="hub")
     generator.language("nl")
     generator.updated(updated)
     for story in stories:

@@ -31,3 +31,21 @@ def build_chapters(episode: Episode) -> dict[str, Any]:
 
 def chapters_json(episode: Episode) -> bytes:
     return json.dumps(build_chapters(episode), ensure_ascii=False, indent=2).encode("utf-8")
+
+
+def parse_chapters(data: Any) -> list[dict[str, Any]]:
+    """``Episode.chapters`` from a JSON chapters document (ValueError if it is not one)."""
+    if not isinstance(data, dict) or not isinstance(data.get("chapters"), list):
+        raise ValueError("not a JSON chapters document")
+    chapters = []
+    for entry in data["chapters"]:
+        if not isinstance(entry, dict) or "startTime" not in entry:
+            raise ValueError("a chapter without startTime")
+        chapters.append(
+            {
+                "start": round(float(entry["startTime"]), 3),
+                "title": str(entry.get("title") or ""),
+                "url": str(entry["url"]) if entry.get("url") else None,
+            }
+        )
+    return sorted(chapters, key=lambda chapter: chapter["start"])

@@ -8,13 +8,15 @@ twice is reported, not imported again.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 
 from .. import editorial
-from ..audio import AudioError
+from ..audio import AudioError, Cover
+from ..feed.chapters import parse_chapters
 from ..models import (
     EPISODE_TYPES,
     MAX_EPISODE_NUMBER,
@@ -56,10 +58,28 @@ EPISODE_FIELDS: tuple[str, ...] = (
     "content_note",
     "status",
     "published_at",
+    "guid",
+    "explicit",
+    "is_demo",
+    "artwork",
 )
 SIDECAR_SUFFIXES: tuple[str, ...] = (".md", ".markdown", ".yaml", ".yml")
 TRANSCRIPT_SUFFIXES: dict[str, str] = {".vtt": "vtt", ".srt": "srt"}
-TEXT_KEYS: tuple[str, ...] = ("title", "slug", "show", "summary", "show_notes", "content_note")
+CHAPTERS_SUFFIX = ".chapters.json"
+TEXT_KEYS: tuple[str, ...] = (
+    "title",
+    "slug",
+    "show",
+    "summary",
+    "show_notes",
+    "content_note",
+    "guid",
+    "artwork",
+)
+#: Sidecar fields that are not editorial values but arguments of ``create_episode``.
+CREATE_ONLY: tuple[str, ...] = ("show", "status", "published_at", "campaign", "guid", "artwork")
+#: Image suffix -> MIME type of an episode's artwork file.
+ARTWORK_TYPES: dict[str, str] = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png"}
 
 
 def read_sidecar(audio: Path) -> dict[str, Any]:
@@ -101,19 +121,50 @@ def sidecar_values(meta: dict[str, Any], name: str) -> dict[str, Any]:
         values["tags"] = tag_list(values["tags"])
     if "published_at" in values:
         values["published_at"] = parse_datetime(values["published_at"])
+    for key in ("explicit", "is_demo"):
+        if key in values and not isinstance(values[key], bool):
+            raise ImportRefused(f"{key} moet true of false zijn, niet {values[key]!r}")
     return values
 
 
 def read_transcript(audio: Path) -> str | None:
-    """The transcript beside ``audio`` as WebVTT, or None."""
+    """The transcript beside ``audio`` as WebVTT, or None.
+
+    A valid WebVTT file is kept as it is (cue ids, styling: an export gives it
+    back byte for byte); SRT is converted.
+    """
     for suffix, kind in TRANSCRIPT_SUFFIXES.items():
         path = audio.with_suffix(suffix)
         if path.is_file():
             try:
-                return cues_to_vtt(parse_transcript(path.read_text(encoding="utf-8"), kind))
+                source = path.read_text(encoding="utf-8")
+                cues = parse_transcript(source, kind)
+                return source if kind == "vtt" else cues_to_vtt(cues)
             except (TranscriptError, UnicodeDecodeError) as exc:
                 raise ImportRefused(f"{path.name}: {exc}") from exc
     return None
+
+
+def read_chapters(audio: Path) -> list[dict[str, Any]] | None:
+    """The chapters in ``<name>.chapters.json`` beside ``audio`` (JSON chapters), or None."""
+    path = audio.with_suffix(CHAPTERS_SUFFIX)
+    if not path.is_file():
+        return None
+    try:
+        return parse_chapters(json.loads(path.read_text(encoding="utf-8")))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ImportRefused(f"{path.name}: geen geldige hoofdstukken ({exc})") from None
+
+
+def read_artwork(audio: Path, name: str | None) -> Cover | None:
+    """The episode artwork file the sidecar names (beside the audio), or None."""
+    if not name:
+        return None
+    path = audio.with_name(Path(name).name)
+    mime = ARTWORK_TYPES.get(path.suffix.lower())
+    if mime is None or not path.is_file():
+        raise ImportRefused(f"artwork {path.name} ontbreekt of is geen JPEG of PNG")
+    return Cover(path.read_bytes(), mime)
 
 
 def _show_id(slug: str | None) -> int:
@@ -129,11 +180,7 @@ def _show_id(slug: str | None) -> int:
 
 def editorial_values(sidecar: dict[str, Any], transcript: str | None) -> dict[str, Any]:
     """Sidecar fields as editorial values (without show, status and date)."""
-    values = {
-        key: value
-        for key, value in sidecar.items()
-        if key not in ("show", "status", "published_at", "campaign")
-    }
+    values = {key: value for key, value in sidecar.items() if key not in CREATE_ONLY}
     if "campaign" in sidecar:
         campaign = find_campaign(sidecar["campaign"])
         values["campaign_id"] = campaign.id if campaign else None
@@ -151,6 +198,10 @@ def import_audio(path: Path) -> Outcome:
     """
     sidecar = read_sidecar(path)
     values = editorial_values(sidecar, read_transcript(path))
+    chapters = read_chapters(path)
+    if chapters is not None:
+        values["chapters"] = chapters
+    artwork = read_artwork(path, sidecar.get("artwork"))
     published = publication(sidecar.get("status"), sidecar.get("published_at"))
     digest = file_sha256(path)
     duplicate = db.session.scalar(select(Episode).where(Episode.audio_sha256 == digest))
@@ -171,6 +222,8 @@ def import_audio(path: Path) -> Outcome:
                     values,
                     publication=published,
                     show_id=_show_id(sidecar.get("show")),
+                    guid=sidecar.get("guid"),
+                    artwork=artwork,
                 )
             else:
                 result = editorial.replace_audio(

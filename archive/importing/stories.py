@@ -34,6 +34,7 @@ STORY_FIELDS: tuple[str, ...] = (
     "content_note",
     "status",
     "published_at",
+    "is_demo",
 )
 
 
@@ -64,6 +65,7 @@ def story_values(meta: dict[str, Any], body: str) -> dict[str, Any]:
         "body": body.strip() + "\n",
         "status": status,
         "published_at": parse_datetime(meta.get("published_at")),
+        "is_demo": bool(meta.get("is_demo", False)),
     }
 
 

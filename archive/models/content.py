@@ -130,6 +130,10 @@ class Show(Base, Timestamps):
     artwork_path: Mapped[str | None] = mapped_column(String(255))
     copyright: Mapped[str] = mapped_column(String(200), default="")
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: The feed this podcast came from (kept for the record; see "Moving" in the README).
+    old_feed_url: Mapped[str] = mapped_column(String(500), default="")
+    #: Where this podcast moved to: ``itunes:new-feed-url`` and a 301 from our feed.
+    new_feed_url: Mapped[str] = mapped_column(String(500), default="")
 
     episodes: Mapped[list[Episode]] = relationship(back_populates="show")
 
@@ -153,7 +157,8 @@ class Episode(Base, Publishable):
     kind: ClassVar[str] = "episode"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    guid: Mapped[str] = mapped_column(String(36), unique=True, default=new_guid)
+    #: A UUID for episodes made here; an imported episode keeps its feed's GUID (any text).
+    guid: Mapped[str] = mapped_column(String(255), unique=True, default=new_guid)
     show_id: Mapped[int] = mapped_column(ForeignKey("shows.id", ondelete="RESTRICT"))
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     title: Mapped[str] = mapped_column(String(200))

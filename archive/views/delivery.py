@@ -189,8 +189,14 @@ def _podcast_feed(show: Show, default_show_id: int) -> Response:
     state = podcast_state(show)
 
     def build(urls: RequestUrls) -> bytes:
-        return build_podcast_feed(show, public_episodes(show), urls, state.last_modified)
+        hub = current_app.config.get("WEBSUB_HUB")
+        return build_podcast_feed(show, public_episodes(show), urls, state.last_modified, hub)
 
+    if show.new_feed_url:
+        # Moved away: apps follow the 301 (also those that would get a 304), and
+        # whoever reads the body finds itunes:new-feed-url.
+        body = build(RequestUrls(current_app.config.get("BASE_URL"), default_show_id))
+        return Response(body, 301, {"Location": show.new_feed_url}, mimetype=RSS_MIME)
     return _feed_response(state, build, RSS_MIME, default_show_id)
 
 
@@ -215,7 +221,8 @@ def stories_feed() -> Response:
     state = stories_state()
 
     def build(urls: RequestUrls) -> bytes:
-        return build_stories_feed(public_stories(), urls, state.last_modified)
+        hub = current_app.config.get("WEBSUB_HUB")
+        return build_stories_feed(public_stories(), urls, state.last_modified, hub)
 
     return _feed_response(state, build, ATOM_MIME)
 

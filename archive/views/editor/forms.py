@@ -316,3 +316,17 @@ class CampaignForm(Form):
     location = StringField("Waar", default="Landelijk", validators=[Length(max=200)])
     introduction = TextAreaField("Inleiding (Markdown)", validators=[Length(max=20000)])
     save = SubmitField("Opslaan")
+
+
+class FeedImportForm(Form):
+    """The feed of a podcast to bring into the archive."""
+
+    url = StringField(
+        "Adres van de feed",
+        validators=[
+            DataRequired(REQUIRED),
+            Length(max=2000),
+            Regexp(r"^https?://\S+$", message="Vul een adres in dat begint met https://."),
+        ],
+    )
+    submit = SubmitField("Importeren")
