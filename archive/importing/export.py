@@ -33,6 +33,7 @@ from .. import manifest
 from ..feed.chapters import build_chapters
 from ..models import Campaign, Episode, Event, Show, Story, db
 from ..storage import media_store
+from .catalog import SHOW_FIELDS
 
 EXPORT_KIND = "archive-export"
 
@@ -91,26 +92,8 @@ def export_campaign(campaign: Campaign, folder: Path, position: int) -> None:
 
 
 def export_show(show: Show, folder: Path, position: int) -> None:
-    values = {
-        key: getattr(show, key)
-        for key in (
-            "slug",
-            "guid",
-            "title",
-            "description",
-            "author",
-            "owner_name",
-            "owner_email",
-            "language",
-            "category",
-            "subcategory",
-            "explicit",
-            "copyright",
-            "old_feed_url",
-            "new_feed_url",
-            "is_demo",
-        )
-    }
+    # The fields `flask import` reads back (catalog.SHOW_FIELDS), the artwork as a file.
+    values = {key: getattr(show, key) for key in SHOW_FIELDS if key != "artwork"}
     if show.artwork_path:
         name = f"{show.slug}{Path(show.artwork_path).suffix}"
         _copy_media(show.artwork_path, folder / name)
