@@ -126,6 +126,13 @@ def test_media_ranges_are_sent_by_nginx_after_the_app_checked_the_episode(site):
     assert part.headers["Content-Type"] == "audio/mpeg"
     assert "immutable" in part.headers["Cache-Control"]  # the app's, kept by nginx
     assert "X-Accel-Redirect" not in part.headers
+    # What the app says of its media is said through nginx too: sharing with
+    # players on other sites, and the site's own security headers.
+    assert part.headers["Access-Control-Allow-Origin"] == "*"
+    assert "Content-Range" in part.headers["Access-Control-Expose-Headers"]
+    assert part.headers["Cross-Origin-Resource-Policy"] == "cross-origin"
+    assert part.headers["X-Content-Type-Options"] == "nosniff"
+    assert part.headers["Strict-Transport-Security"].startswith("max-age=")
 
     tail = requests.get(url, headers={"Range": "bytes=-500"}, timeout=10)
     assert tail.status_code == 206 and tail.content == data[-500:]
