@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 import pytest
 from lxml import etree
 from lxml import html as lxml_html
+from sqlalchemy import event
 
 from archive import editorial
 from archive.models import Story, db
@@ -165,3 +166,21 @@ def test_a_preview_never_quotes_a_text_behind_its_content_note(client, make_stor
     make_story("zonder-waarschuwing", body="Een gewone dag op school.", summary="")
     tree = page_tree(client, "/verhalen/zonder-waarschuwing")
     assert meta(tree, "description") == "Een gewone dag op school."
+
+
+@pytest.mark.parametrize("kind", ["home", "podcast", "episode", "search"])
+def test_a_page_reads_the_main_podcast_once(app, client, demo, kind):
+    """Links, preview image and subscribe box all need the main show: one query, not one each."""
+    statements: list[str] = []
+
+    def remember(conn, cursor, statement, *rest):  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    client.get(MORE_PAGES[kind])  # warm: templates, searchers
+    event.listen(db.engine, "before_cursor_execute", remember)
+    try:
+        assert client.get(MORE_PAGES[kind]).status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", remember)
+    show_reads = [s for s in statements if "FROM shows ORDER BY shows.id" in " ".join(s.split())]
+    assert len(show_reads) == 1, statements

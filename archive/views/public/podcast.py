@@ -7,7 +7,7 @@ from urllib.parse import quote
 from flask import abort, current_app, render_template, request, url_for
 from sqlalchemy import select
 
-from ...models import PERSPECTIVES, Campaign, Episode, Show, Story, db
+from ...models import PERSPECTIVES, Campaign, Episode, Story, db
 from ...text import render_markdown
 from .. import params
 from ..delivery import RequestUrls
@@ -27,7 +27,7 @@ SUBSCRIBE_LINKS: list[tuple[str, str]] = [
 
 def subscription() -> dict | None:
     """The main feed's URL and the podcast apps' links to it, or None without a show."""
-    show = Show.default()
+    show = queries.default_show()
     if show is None:
         return None
     feed = RequestUrls(current_app.config.get("BASE_URL"), show.id).show_feed(show)
@@ -52,7 +52,7 @@ def podcast() -> str:
         page=page,
         edition=edition,
         subscription=subscription(),
-        meta=seo.for_show(Show.default()),
+        meta=seo.for_show(queries.default_show()),
     )
 
 

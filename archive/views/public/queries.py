@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from flask import request
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
-from ...models import PERSPECTIVES, Campaign, Episode, Story, Tag, db
+from ...models import PERSPECTIVES, Campaign, Episode, Show, Story, Tag, db
 
 T = TypeVar("T", Story, Episode)
 
@@ -22,6 +23,16 @@ def public(model: type[T]) -> Select[tuple[T]]:
     """Public items of ``model``, newest first (by id among equals: pages never overlap)."""
     newest = (model.published_at.desc(), model.id.desc())
     return select(model).where(model.public_clause()).order_by(*newest)
+
+
+def default_show() -> Show | None:
+    """The main podcast, read once per request (links, preview and subscribe box need it).
+
+    Kept on the request, not on ``g``: an app context can outlive one request.
+    """
+    if not hasattr(request, "archive_default_show"):
+        request.archive_default_show = Show.default()  # type: ignore[attr-defined]
+    return request.archive_default_show  # type: ignore[attr-defined]
 
 
 def latest(model: type[T], limit: int) -> list[T]:

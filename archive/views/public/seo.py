@@ -21,7 +21,7 @@ from ...localtime import to_local
 from ...models import Campaign, Episode, Event, Show, Story
 from ...text import plain_text
 from ..delivery import RequestUrls
-from . import bp
+from . import bp, queries
 from .filters import iso_duur
 
 SITE_NAME = "Week tegen Kindermishandeling: verhalen en podcasts"
@@ -86,12 +86,12 @@ def describe(text: str) -> str:
 
 
 def urls() -> RequestUrls:
-    show = Show.default()
+    show = queries.default_show()
     return RequestUrls(current_app.config.get("BASE_URL"), show.id if show else None)
 
 
 def _show_image(links: RequestUrls) -> str | None:
-    show = Show.default()
+    show = queries.default_show()
     return links.artwork(show.artwork_path) if show and show.artwork_path else None
 
 
