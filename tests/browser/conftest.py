@@ -18,6 +18,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -131,6 +132,36 @@ def live_app(tmp_path: Path, fresh_database_url: str) -> Iterator[tuple[Flask, s
     app = _demo_app(tmp_path, fresh_database_url)
     with _serving(app) as url:
         yield app, url
+
+
+@contextmanager
+def other_origin(pages: dict[str, str]) -> Iterator[str]:
+    """A second HTTP server on 127.0.0.1 (its own port, so another origin).
+
+    It answers each path in ``pages`` with that HTML, any other path with an empty page.
+    """
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = pages.get(self.path, "<!doctype html><title>Leeg</title>").encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
 
 
 @pytest.fixture(scope="session")

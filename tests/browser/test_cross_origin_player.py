@@ -8,49 +8,19 @@ unreadable from there.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from xml.etree import ElementTree
 
 import pytest
 import requests
 
-from .conftest import Traffic, new_page
+from .conftest import Traffic, new_page, other_origin
 
 PLAYER_PAGE = """<!doctype html>
 <html lang="nl"><title>Andere speler</title>
 <audio id="speler" src="{audio}" preload="auto"></audio>
 <img id="hoes" src="{artwork}" alt="">
 </html>"""
-
-
-@contextmanager
-def other_site(page_html: str) -> Iterator[str]:
-    """A second HTTP server on 127.0.0.1 (its own port) that serves ``page_html``."""
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            body = page_html.encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
 @pytest.fixture
@@ -61,7 +31,7 @@ def player(live_server: str) -> Iterator[str]:
     audio = feed.find("channel/item/enclosure").get("url")
     artwork = feed.find("channel/{http://www.itunes.com/dtds/podcast-1.0.dtd}image").get("href")
     assert audio.startswith(live_server) and artwork.startswith(live_server)
-    with other_site(PLAYER_PAGE.format(audio=audio, artwork=artwork)) as url:
+    with other_origin({"/": PLAYER_PAGE.format(audio=audio, artwork=artwork)}) as url:
         yield url
 
 

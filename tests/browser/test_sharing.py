@@ -3,13 +3,11 @@ and the search page on a phone."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from .conftest import SCREENSHOTS, new_page
+from .conftest import SCREENSHOTS, new_page, other_origin
 from .test_accessibility import axe_violations
 
 EPISODE = "/podcast/signalen-zien"
@@ -24,30 +22,13 @@ def partner_site(live_server: str) -> Iterator[str]:
         "/pagina": f"<iframe id='pagina' src='{live_server}{EPISODE}' title='Pagina'></iframe>",
     }
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            page = (
-                "<!doctype html><html lang='nl'><head><meta charset='utf-8'>"
-                "<title>Partner</title></head><body><h1>Gemeente Voorbeeld</h1>"
-                f"{frames.get(self.path, '')}</body></html>"
-            ).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(page)))
-            self.end_headers()
-            self.wfile.write(page)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    pages = {
+        path: "<!doctype html><html lang='nl'><head><meta charset='utf-8'>"
+        f"<title>Partner</title></head><body><h1>Gemeente Voorbeeld</h1>{frame}</body></html>"
+        for path, frame in frames.items()
+    }
+    with other_origin(pages) as url:
+        yield url
 
 
 def test_a_partner_site_embeds_plays_and_seeks_the_player(browser, traffic, partner_site):
