@@ -33,7 +33,7 @@ from .. import manifest
 from ..feed.chapters import build_chapters
 from ..models import Campaign, Episode, Event, Show, Story, db
 from ..storage import media_store
-from .catalog import SHOW_FIELDS
+from .catalog import CAMPAIGN_FIELDS, EVENT_FIELDS, SHOW_FIELDS
 
 EXPORT_KIND = "archive-export"
 
@@ -77,16 +77,8 @@ def _copy_media(name: str, target: Path) -> None:
 
 
 def export_campaign(campaign: Campaign, folder: Path, position: int) -> None:
-    values = {
-        "slug": campaign.slug,
-        "name": campaign.name,
-        "theme": campaign.theme,
-        "starts_on": campaign.starts_on,
-        "ends_on": campaign.ends_on,
-        "location": campaign.location,
-        "introduction": campaign.introduction,
-        "is_demo": campaign.is_demo,
-    }
+    # Exactly the fields `flask import` reads back (catalog.CAMPAIGN_FIELDS).
+    values = {key: getattr(campaign, key) for key in CAMPAIGN_FIELDS}
     name = f"{position:03d}-{campaign.slug}.campaign.yaml"
     (folder / name).write_text(_yaml(values), encoding="utf-8")
 
@@ -153,23 +145,21 @@ def export_episode(episode: Episode, folder: Path, position: int) -> None:
         (folder / f"{stem}.chapters.json").write_text(chapters + "\n", encoding="utf-8")
 
 
+#: Event fields whose export is not the attribute of the same name.
+_EVENT_SPECIAL = {
+    "starts_at": lambda event: _moment(event.starts_at),
+    "ends_at": lambda event: _moment(event.ends_at),
+    "campaign": lambda event: event.campaign.slug if event.campaign else None,
+    "cancelled": lambda event: event.cancelled_message if event.cancelled_at else None,
+    "is_demo": lambda event: event.is_demo or None,
+}
+
+
 def export_event(event: Event, folder: Path, position: int) -> None:
+    # Exactly the fields `flask import` reads back (catalog.EVENT_FIELDS).
     values = {
-        "slug": event.slug,
-        "uid": event.uid,
-        "title": event.title,
-        "starts_at": _moment(event.starts_at),
-        "ends_at": _moment(event.ends_at),
-        "all_day": event.all_day,
-        "place_kind": event.place_kind,
-        "place": event.place,
-        "online_url": event.online_url,
-        "organiser": event.organiser,
-        "registration_url": event.registration_url,
-        "description": event.description,
-        "campaign": event.campaign.slug if event.campaign else None,
-        "cancelled": event.cancelled_message if event.cancelled_at else None,
-        "is_demo": event.is_demo or None,
+        key: _EVENT_SPECIAL[key](event) if key in _EVENT_SPECIAL else getattr(event, key)
+        for key in EVENT_FIELDS
     }
     (folder / f"{position:03d}-{event.slug}.event.yaml").write_text(
         _yaml(_without_empty(values)), encoding="utf-8"
