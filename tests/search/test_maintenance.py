@@ -115,7 +115,7 @@ def test_a_failed_index_update_does_not_fail_the_save_and_is_caught_up(
 
 
 def test_editor_routes_update_the_index(app, editor, indexed_story, index_dir) -> None:
-    from tests.editor.conftest import IsolatedClient, log_in, post_form
+    from editor.conftest import IsolatedClient, log_in, post_form
 
     story = indexed_story("route", body="meldcode")
     app.test_client_class = IsolatedClient
