@@ -144,7 +144,9 @@ class Publishable(Timestamps):
     @classmethod
     def public_clause(cls, moment: datetime | None = None) -> Any:
         """SQL condition for "public at ``moment``" (default: now)."""
-        return and_(cls.published_clause(), cls.published_at <= (moment or utcnow()))
+        # ``is not None``: ``moment`` may be a bind parameter, which has no truth value.
+        at = moment if moment is not None else utcnow()
+        return and_(cls.published_clause(), cls.published_at <= at)
 
     @property
     def is_scheduled(self) -> bool:

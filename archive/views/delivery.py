@@ -28,7 +28,7 @@ from flask import (
     send_from_directory,
     url_for,
 )
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestedRangeNotSatisfiable
 
 from .. import conditional
@@ -43,7 +43,7 @@ from ..feed.state import (
     public_stories,
     stories_state,
 )
-from ..models import Episode, Show, Story, db
+from ..models import Episode, Show, Story, db, utcnow
 from ..text import TranscriptError, cues_to_srt, parse_transcript
 from . import params
 
@@ -293,17 +293,25 @@ def media(name: str) -> Response:
     return _send(name, mimetype or "application/octet-stream", MEDIA_MAX_AGE)
 
 
+#: A public episode's audio type by file name (and id, a primary-key lookup when the
+#: name starts with it). Built once: every range request a podcast app sends runs it.
+_PUBLIC_AUDIO = select(Episode.audio_mime).where(
+    Episode.audio_path == bindparam("name"), Episode.public_clause(bindparam("now"))
+)
+_PUBLIC_AUDIO_BY_ID = _PUBLIC_AUDIO.where(Episode.id == bindparam("id"))
+
+
 def _public_audio_mime(name: str) -> str | None:
     """The MIME type of a public episode's audio called ``name`` ("" if unknown), else None."""
-    query = select(Episode.audio_mime).where(Episode.audio_path == name, Episode.public_clause())
+    values: dict[str, Any] = {"name": name, "now": utcnow()}
     owner = _OWNER_ID.match(name)
     owner_id = params.row_id(owner.group(1)) if owner else None
     if owner_id is not None:
         # Stored names start with the episode's id: a primary-key lookup, not a scan.
-        found = db.session.execute(query.where(Episode.id == owner_id)).first()
+        found = db.session.execute(_PUBLIC_AUDIO_BY_ID, {**values, "id": owner_id}).first()
         if found is not None:
             return found[0] or ""
-    found = db.session.execute(query.limit(1)).first()
+    found = db.session.execute(_PUBLIC_AUDIO.limit(1), values).first()
     return None if found is None else found[0] or ""
 
 
