@@ -152,3 +152,21 @@ def add_searches(connection: Connection, searches: Iterable[tuple[date, str, str
             )
         )
     add_counts(connection, totals)
+
+
+def add_query_counts(connection: Connection, rows: Iterable[tuple[date, str, int, int]]) -> None:
+    """Add ``(day, query, searches, empty)`` as typed by as many different visitors (demo data)."""
+    for day, query, searches, empty in rows:
+        statement = _insert(connection, StatsQuery).values(
+            day=day, query=query, searches=searches, empty=empty, visitors=searches
+        )
+        connection.execute(
+            statement.on_conflict_do_update(
+                index_elements=["day", "query"],
+                set_={
+                    "searches": StatsQuery.searches + statement.excluded.searches,
+                    "empty": StatsQuery.empty + statement.excluded.empty,
+                    "visitors": StatsQuery.visitors + statement.excluded.visitors,
+                },
+            )
+        )

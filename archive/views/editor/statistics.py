@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask import Response, render_template, request
-from sqlalchemy import select
+from sqlalchemy import exists, select
 
 from ... import stats
 from ...editorial import attention
@@ -103,6 +103,9 @@ def dashboard() -> str:
         chart=day_chart(per_day, "downloads"),
         tables=tables,
         k=K_ANONYMITY,
+        has_demo=any(
+            db.session.scalar(select(exists().where(model.is_demo))) for model in (Episode, Story)
+        ),
     )
 
 
