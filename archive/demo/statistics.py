@@ -71,5 +71,5 @@ def fill(until: date, days: int = 30, seed: int = 15) -> list[str]:
             )
     with db.engine.begin() as connection:
         store.add_counts(connection, counts)
-        store.add_query_counts(connection, queries)
+        store.add_query_counts(connection, [(d, q, n, e, n) for d, q, n, e in queries])
     return [f"Statistics: example counts for {since} to {until} (demo data, not real visits)."]
