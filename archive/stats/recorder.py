@@ -35,8 +35,15 @@ def init_app(app: Flask) -> None:
     instance = Recorder(app)
     app.extensions[EXTENSION] = instance
     app.after_request(flush_after)
-    reference = weakref.ref(instance)
-    atexit.register(lambda: (found := reference()) is not None and found.flush())
+    atexit.register(_write_at_exit, weakref.ref(instance))
+
+
+def _write_at_exit(reference: weakref.ref[Recorder]) -> None:
+    """At exit (a gunicorn worker stopping): let the writer finish, then write the rest."""
+    found = reference()
+    if found is not None:
+        found.wait()
+        found.flush()
 
 
 def recorder(app: Flask | None = None) -> Recorder:
