@@ -3,7 +3,7 @@
 ``/beheer`` shows drafts, scheduled items, embargoes that end this week and
 the latest changes, then the statistics of the last 30, 90 or 365 days
 (``?dagen=``). Every table is also a CSV download; each episode's and story's
-edit page shows its own numbers (:func:`item_numbers`).
+edit page shows its own numbers (:func:`item_numbers`), also as CSV.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from flask import Response, render_template, request
+from flask import Response, render_template, request, url_for
 from sqlalchemy import exists, select
 
 from ... import stats
@@ -23,10 +23,10 @@ from ...stats.reports import PERIODS, Table
 from ...stats.store import K_ANONYMITY
 from . import bp
 
-#: Item kind in URLs -> (model, the metric its edit page shows).
-ITEM_METRICS: dict[str, tuple[type[Episode] | type[Story], str]] = {
-    "aflevering": (Episode, "download"),
-    "verhaal": (Story, "read"),
+#: Item kind (in file names) -> (the metric its edit page shows, its CSV's endpoint and id).
+ITEM_METRICS: dict[str, tuple[str, str, str]] = {
+    "aflevering": ("download", "editor.episode_csv", "episode_id"),
+    "verhaal": ("read", "editor.story_csv", "story_id"),
 }
 
 
@@ -120,15 +120,22 @@ def report_csv(name: str) -> Response:
     return csv_response(build(chosen.since, chosen.until), f"{name}-{chosen.days}-dagen")
 
 
-@bp.get("/statistiek/<kind>/<int:item_id>.csv")
-def item_csv(kind: str, item_id: int) -> Response:
-    """One episode's downloads or one story's reads per day, as CSV."""
-    if kind not in ITEM_METRICS:
-        raise UnknownReport()
+@bp.get("/afleveringen/<int:episode_id>/statistiek.csv")
+def episode_csv(episode_id: int) -> Response:
+    """One episode's downloads per day, as CSV."""
+    return _item_csv("aflevering", episode_id)
+
+
+@bp.get("/verhalen/<int:story_id>/statistiek.csv")
+def story_csv(story_id: int) -> Response:
+    """One story's reads per day, as CSV."""
+    return _item_csv("verhaal", story_id)
+
+
+def _item_csv(kind: str, item_id: int) -> Response:
     chosen = period()
     stats.recorder().flush()
-    metric = ITEM_METRICS[kind][1]
-    table = reports.by_day(chosen.since, chosen.until, item_id, metric)
+    table = reports.by_day(chosen.since, chosen.until, item_id, ITEM_METRICS[kind][0])
     return csv_response(table, f"{kind}-{item_id}-{chosen.days}-dagen")
 
 
@@ -142,12 +149,12 @@ def item_numbers(kind: str, item_id: int) -> dict:
     """What an edit page shows: the item's own numbers per day over the last 30 days."""
     chosen = period()
     stats.recorder().flush()
-    metric = ITEM_METRICS[kind][1]
+    metric, endpoint, id_name = ITEM_METRICS[kind]
     table = reports.by_day(chosen.since, chosen.until, item_id, metric)
     what = "downloads" if metric == "download" else "keer gelezen"
     return {
         "kind": kind,
-        "item_id": item_id,
+        "csv_url": url_for(endpoint, dagen=chosen.days, **{id_name: item_id}),
         "period": chosen,
         "table": table,
         "chart": day_chart(table, what),
