@@ -15,7 +15,7 @@ from flask import Flask
 from flask.cli import FlaskGroup
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import auth, cli, database, hosts, search, security
+from . import auth, cli, database, hosts, search, security, stats
 from . import config as settings
 from .views import delivery, editor, public
 from .views import search as search_views
@@ -31,6 +31,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     configure_settings(app, config)
     database.init_app(app)
     configure_search(app)
+    configure_stats(app)
     configure_proxy(app)
     configure_hosts(app)
     configure_auth(app)
@@ -64,6 +65,10 @@ def configure_settings(app: Flask, overrides: Mapping[str, Any] | None) -> None:
 
 def configure_search(app: Flask) -> None:
     search.init_app(app)
+
+
+def configure_stats(app: Flask) -> None:
+    stats.init_app(app)
 
 
 def configure_proxy(app: Flask) -> None:

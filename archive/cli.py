@@ -13,10 +13,12 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from . import database, demo, editorial, search
+from . import database, demo, editorial, search, stats
 from .checks import check_index, check_media
+from .cli_stats import stats_command
 from .cli_transfer import COMMANDS as TRANSFER_COMMANDS
 from .cli_websub import publish_due
+from .demo import statistics as demo_statistics
 from .editorial import changelog
 from .importing import expand_paths, import_file
 from .models import ROLES
@@ -36,6 +38,7 @@ def init_app(app: Flask) -> None:
         changes,
         *TRANSFER_COMMANDS,
         publish_due,
+        stats_command,
     ):
         app.cli.add_command(command)
 
@@ -81,10 +84,17 @@ def create_editor(email: str, display_name: str | None, admin: bool) -> None:
 
 
 @click.command("load-demo")
+@click.option(
+    "--with-stats",
+    is_flag=True,
+    help="Also write a month of example statistics (demo data, not real visits).",
+)
 @with_appcontext
-def load_demo() -> None:
+def load_demo(with_stats: bool) -> None:
     """Load the example content (idempotent; never overwrites editors' changes)."""
     report = demo.load()
+    if with_stats:
+        report += demo_statistics.fill(stats.today())
     for line in report:
         click.echo(line)
 

@@ -100,6 +100,9 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "REQUIRE_2FA": _env_bool("ARCHIVE_REQUIRE_2FA", False),
         "WEBSUB_HUB": _env_url("ARCHIVE_WEBSUB_HUB"),
         "EXTRA_HOSTS": _env_list("ARCHIVE_TRUSTED_HOSTS"),
+        "STATS_ENABLED": _env_bool("ARCHIVE_STATS", True),
+        "STATS_BATCH": _env_int("ARCHIVE_STATS_BATCH", 200, maximum=100_000),
+        "STATS_FLUSH_SECONDS": _env_int("ARCHIVE_STATS_FLUSH_SECONDS", 10, minimum=0, maximum=3600),
     }
 
 

@@ -1,6 +1,7 @@
 """Benchmark the podcast feed and audio delivery with 1,000 episodes.
 
     .venv/bin/python benchmarks/feed.py [--episodes 1000] [--seconds 5] [--connections 4]
+                                        [--stats-only] [--rounds 3]
 
 Builds a throw-away archive (temporary database and media directory) with the
 demo content plus generated episodes whose rows point at hard links of one
@@ -11,6 +12,12 @@ real MP3 (the demo audio looped with ffmpeg to more than 1 MB), then prints:
 - under gunicorn with 2 workers: requests per second for the feed and for a
   1 MB range request, each beside the same bytes served as a plain static file
   by the same server in the same run (Flask's static-file view), and the ratio.
+
+- counting on and off (``ARCHIVE_STATS``): requests per second for the media
+  range and the feed, each request from a new listener (a podcast app's
+  User-Agent with a random number, so every request is hashed and buffered
+  as a new visitor: the most work counting can cause), in alternating
+  rounds; ``--stats-only`` runs just this part.
 
 The load generator is wrk (Debian: ``apt-get install wrk``); without it the
 gunicorn part is skipped. The machine's cores are shared with the load
@@ -46,7 +53,7 @@ from archive.demo import HERE as DEMO_DIR  # noqa: E402
 from archive.demo import load as load_demo  # noqa: E402
 from archive.feed import build_podcast_feed  # noqa: E402
 from archive.feed.state import podcast_state, public_episodes  # noqa: E402
-from archive.models import Episode, Show, db, utcnow  # noqa: E402
+from archive.models import Episode, Show, StatsDaily, db, utcnow  # noqa: E402
 from archive.views.delivery import RequestUrls, feed_cache  # noqa: E402
 
 RANGE_BYTES = 1024 * 1024
@@ -199,8 +206,24 @@ def wait_until_up(url: str, process: subprocess.Popen) -> None:
     raise SystemExit("gunicorn did not answer")
 
 
-def wrk(url: str, seconds: int, connections: int, headers: dict[str, str]) -> tuple[float, str]:
+#: wrk script: every request from another listener (a new User-Agent), as apps would be.
+NEW_LISTENERS = """
+counter = 0
+request = function()
+  counter = counter + 1
+  local listener = math.random(1, 1e9) .. "-" .. counter
+  wrk.headers["User-Agent"] = "AntennaPod/3.2.0 (bench " .. listener .. ")"
+  return wrk.format(nil, nil)
+end
+"""
+
+
+def wrk(
+    url: str, seconds: int, connections: int, headers: dict[str, str], script: Path | None = None
+) -> tuple[float, str]:
     command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s"]
+    if script is not None:
+        command += ["-s", str(script)]
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
     output = subprocess.run([*command, url], check=True, capture_output=True, text=True).stdout
@@ -209,28 +232,85 @@ def wrk(url: str, seconds: int, connections: int, headers: dict[str, str]) -> tu
     return rate, f"{errors.group(1)} non-2xx" if errors else "all 2xx"
 
 
+def start_gunicorn(workdir: Path, extra_env: dict[str, str]) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {**os.environ, **environment(workdir), **extra_env}
+    command = [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}"]
+    command += ["--pythonpath", str(Path(__file__).resolve().parent), "feed:bench_app()"]
+    process = subprocess.Popen(command, env=env, cwd=ROOT)
+    wait_until_up(base + "/podcast/feed.xml", process)
+    return process, base
+
+
+def first_audio_name(base: str) -> str:
+    with urllib.request.urlopen(base + "/podcast/feed.xml") as response:
+        found = re.search(rb'<enclosure url="[^"]*/media/([^"]+)"', response.read())
+    return found.group(1).decode()
+
+
+def counting_on_off(workdir: Path, seconds: int, connections: int, rounds: int) -> None:
+    """Requests per second with counting on and off, in alternating rounds."""
+    if shutil.which("wrk") is None:
+        print("wrk not found (apt-get install wrk): counting figures skipped")
+        return
+    script = workdir / "new-listeners.lua"
+    script.write_text(NEW_LISTENERS, encoding="utf-8")
+    (workdir / "static").mkdir(exist_ok=True)
+    results: dict[tuple[str, str], list[float]] = {}
+    print(
+        f"Counting on and off, gunicorn 2 sync workers, wrk -c{connections}, {seconds} s, "
+        f"{rounds} rounds, every request a new listener:"
+    )
+    for _ in range(rounds):
+        for mode in ("on", "off"):
+            process, base = start_gunicorn(workdir, {"ARCHIVE_STATS": "1" if mode == "on" else "0"})
+            try:
+                audio = first_audio_name(base)
+                paths = {
+                    "1 MB range of an MP3": (
+                        f"/media/{audio}",
+                        {"Range": f"bytes=0-{RANGE_BYTES - 1}"},
+                    ),
+                    "feed, gzip": ("/podcast/feed.xml", GZIP),
+                }
+                for label, (path, headers) in paths.items():
+                    wrk(base + path, 1, connections, headers, script)  # warm up both workers
+                    rate, status = wrk(base + path, seconds, connections, headers, script)
+                    results.setdefault((label, mode), []).append(rate)
+                    print(f"  {label:22} counting {mode:3} {rate:8.1f} req/s ({status})")
+            finally:
+                process.terminate()
+                process.wait(timeout=30)
+    for label in ("1 MB range of an MP3", "feed, gzip"):
+        on = statistics.median(results[(label, "on")])
+        off = statistics.median(results[(label, "off")])
+        print(f"  {label:22} median on {on:8.1f}   off {off:8.1f}   ratio on/off {on / off:5.2f}")
+    check_counted(workdir)
+
+
+def check_counted(workdir: Path) -> None:
+    """What the counting runs wrote: daily rows only (proof the benchmark counted)."""
+    app = create_app()
+    with app.app_context():
+        total = db.session.scalar(select(db.func.sum(StatsDaily.count))) or 0
+        print(f"  downloads counted during the 'on' runs: {total:,}")
+
+
 def under_gunicorn(workdir: Path, seconds: int, connections: int, episodes: int) -> None:
     if shutil.which("wrk") is None:
         print("wrk not found (apt-get install wrk): gunicorn figures skipped")
         return
     static = workdir / "static"
-    static.mkdir()
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = {**os.environ, **environment(workdir)}
-    command = [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}"]
-    command += ["--pythonpath", str(Path(__file__).resolve().parent), "feed:bench_app()"]
-    process = subprocess.Popen(command, env=env, cwd=ROOT)
+    static.mkdir(exist_ok=True)
+    process, base = start_gunicorn(workdir, {})
     try:
-        wait_until_up(base + "/podcast/feed.xml", process)
         with urllib.request.urlopen(base + "/podcast/feed.xml") as response:
             (static / "feed.xml").write_bytes(response.read())
         request = urllib.request.Request(base + "/podcast/feed.xml", headers=GZIP)
         with urllib.request.urlopen(request) as response:
             (static / "feed.xml.gz").write_bytes(response.read())
-        with urllib.request.urlopen(base + "/podcast/feed.xml") as response:
-            first_audio = re.search(rb'<enclosure url="[^"]*/media/([^"]+)"', response.read())
-        audio_name = first_audio.group(1).decode()
+        audio_name = first_audio_name(base)
         os.link(workdir / "media" / audio_name, static / audio_name)
         ranges = {"Range": f"bytes=0-{RANGE_BYTES - 1}"}
         pairs = [
@@ -258,6 +338,8 @@ def main() -> None:
     parser.add_argument("--episodes", type=int, default=1000)
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument("--rounds", type=int, default=3, help="counting on/off rounds")
+    parser.add_argument("--stats-only", action="store_true", help="only counting on and off")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="archive-bench-"))
     try:
@@ -266,8 +348,10 @@ def main() -> None:
         os.environ.update(environment(workdir))
         app = create_app()
         populate(app, workdir, args.episodes)
-        in_process(app)
-        under_gunicorn(workdir, args.seconds, args.connections, args.episodes)
+        if not args.stats_only:
+            in_process(app)
+            under_gunicorn(workdir, args.seconds, args.connections, args.episodes)
+        counting_on_off(workdir, args.seconds, args.connections, args.rounds)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 

@@ -40,12 +40,14 @@ from .content import (
     story_tags,
     suggest_slug,
 )
+from .stats import METRICS, StatsDaily, StatsProgress, StatsQuery, StatsSalt, StatsSearcher
 
 __all__ = [
     "EPISODE_TYPES",
     "EVENT_PLACES",
     "ITEM_MODELS",
     "MAX_EPISODE_NUMBER",
+    "METRICS",
     "PERSPECTIVES",
     "READING_WORDS_PER_MINUTE",
     "ROLES",
@@ -62,6 +64,11 @@ __all__ = [
     "Publishable",
     "RecoveryCode",
     "Show",
+    "StatsDaily",
+    "StatsProgress",
+    "StatsQuery",
+    "StatsSalt",
+    "StatsSearcher",
     "Story",
     "Tag",
     "Timestamps",

@@ -15,7 +15,7 @@ import hashlib
 import re
 from collections.abc import Callable
 from pathlib import PurePosixPath
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import quote
 
 from flask import (
@@ -31,7 +31,7 @@ from flask import (
 from sqlalchemy import bindparam, func, select
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestedRangeNotSatisfiable
 
-from .. import conditional
+from .. import conditional, stats
 from ..feed import build_podcast_feed, build_stories_feed, chapters_json
 from ..feed.podcast2 import CHAPTERS_MIME, TRANSCRIPT_TYPES
 from ..feed.state import (
@@ -285,24 +285,35 @@ def answer(response: Response, length: int | None = None) -> Response:
 
 @bp.get("/media/<path:name>")
 def media(name: str) -> Response:
-    """A public episode's audio (GET and HEAD, byte ranges)."""
+    """A public episode's audio (GET and HEAD, byte ranges); GETs are counted."""
     _plain_name(name)
-    mimetype = _public_audio_mime(name)
-    if mimetype is None:
+    audio = _public_audio(name)
+    if audio is None:
         abort(404)
-    return _send(name, mimetype or "application/octet-stream", MEDIA_MAX_AGE)
+    response = _send(name, audio.mime or "application/octet-stream", MEDIA_MAX_AGE)
+    piece = _served_piece(response, audio.size)
+    if piece is not None:
+        stats.recorder().download(audio.id, audio.size or 0, audio.duration, piece)
+    return response
 
 
-#: A public episode's audio type by file name (and id, a primary-key lookup when the
-#: name starts with it). Built once: every range request a podcast app sends runs it.
-_PUBLIC_AUDIO = select(Episode.audio_mime).where(
+class PublicAudio(NamedTuple):
+    id: int
+    mime: str
+    size: int | None
+    duration: float | None
+
+
+#: A public episode's audio by file name (and id, a primary-key lookup when the name
+#: starts with it). Built once: every range request a podcast app sends runs it.
+_PUBLIC_AUDIO = select(Episode.id, Episode.audio_mime, Episode.audio_size, Episode.duration).where(
     Episode.audio_path == bindparam("name"), Episode.public_clause(bindparam("now"))
 )
 _PUBLIC_AUDIO_BY_ID = _PUBLIC_AUDIO.where(Episode.id == bindparam("id"))
 
 
-def _public_audio_mime(name: str) -> str | None:
-    """The MIME type of a public episode's audio called ``name`` ("" if unknown), else None."""
+def _public_audio(name: str) -> PublicAudio | None:
+    """The public episode whose audio is called ``name``, or None."""
     values: dict[str, Any] = {"name": name, "now": utcnow()}
     owner = _OWNER_ID.match(name)
     owner_id = params.row_id(owner.group(1)) if owner else None
@@ -310,9 +321,30 @@ def _public_audio_mime(name: str) -> str | None:
         # Stored names start with the episode's id: a primary-key lookup, not a scan.
         found = db.session.execute(_PUBLIC_AUDIO_BY_ID, {**values, "id": owner_id}).first()
         if found is not None:
-            return found[0] or ""
+            return PublicAudio(found[0], found[1] or "", found[2], found[3])
     found = db.session.execute(_PUBLIC_AUDIO.limit(1), values).first()
-    return None if found is None else found[0] or ""
+    return None if found is None else PublicAudio(found[0], found[1] or "", found[2], found[3])
+
+
+def _served_piece(response: Response, size: int | None) -> tuple[int, int] | None:
+    """The bytes ``(start, stop)`` this response hands out, or None (no body, or unknown).
+
+    Behind nginx (``X-Accel-Redirect``) the app answers before nginx does: the
+    requested range is what nginx will send.
+    """
+    if not size:
+        return None
+    if "X-Accel-Redirect" in response.headers:
+        if request.if_none_match or request.if_modified_since:
+            return None  # nginx may well answer 304
+        requested = request.range
+        if requested is None:
+            return (0, size)
+        return requested.range_for_length(size)
+    if response.status_code == 206 and response.content_range is not None:
+        start, stop = response.content_range.start, response.content_range.stop
+        return None if start is None or stop is None else (start, stop)
+    return (0, size) if response.status_code == 200 else None
 
 
 @bp.get("/afbeeldingen/<path:name>")

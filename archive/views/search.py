@@ -15,7 +15,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from .. import search
+from .. import search, stats
 from ..models import ITEM_MODELS, PERSPECTIVES, Campaign, Episode, Story, Tag, db
 from ..search import Hit, SearchResults
 from ..search.querying import SearchUnavailable
@@ -138,6 +138,9 @@ def link_args(results: SearchResults, **changes: Any) -> dict[str, Any]:
 @bp.get("/zoeken")
 def results() -> tuple[str, int]:
     found, status = _run()
+    if status == 200 and found.page == 1:
+        # The search page counts; the JSON behind suggestions and paging does not.
+        stats.recorder().search(found.text, found.total)
     return render_template(
         "public/search.html",
         results=found,

@@ -106,4 +106,13 @@ def actor_label(event) -> str:  # type: ignore[no-untyped-def]
     return actor_name(event)
 
 
-from . import accounts, agenda, episodes, feeds, session, stories, two_factor  # noqa: E402, F401
+from . import (  # noqa: E402, F401
+    accounts,
+    agenda,
+    episodes,
+    feeds,
+    session,
+    statistics,
+    stories,
+    two_factor,
+)

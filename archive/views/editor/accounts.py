@@ -9,18 +9,9 @@ from werkzeug.wrappers import Response
 
 from ... import editorial
 from ...auth import admin_required, keep_session
-from ...models import ROLES, Editor, Episode, Story, db
+from ...models import ROLES, Editor, db
 from . import bp
 from .forms import EditorAccountForm
-
-
-@bp.get("/")
-def dashboard() -> str:
-    counts = {
-        "stories": db.session.scalar(select(db.func.count(Story.id))),
-        "episodes": db.session.scalar(select(db.func.count(Episode.id))),
-    }
-    return render_template("beheer/dashboard.html", counts=counts)
 
 
 @bp.get("/redacteuren")

@@ -24,6 +24,7 @@ from .common import (
     withdraw_page,
 )
 from .forms import EpisodeForm, UploadForm, format_chapters
+from .statistics import item_numbers
 
 
 def get_episode(episode_id: int) -> Episode:
@@ -147,6 +148,7 @@ def episode(episode_id: int) -> Response | tuple[str, int]:
         item=item,
         upload=UploadForm(),
         history=editorial.history(item),
+        numbers=item_numbers("aflevering", item.id),
     ), form_status(form)
 
 

@@ -22,6 +22,7 @@ from .common import (
     withdraw_page,
 )
 from .forms import StoryForm, options
+from .statistics import item_numbers
 
 
 def get_story(story_id: int) -> Story:
@@ -73,8 +74,14 @@ def story(story_id: int | None = None) -> Response | tuple[str, int]:
                 flash(f"Verhaal '{saved.title}' opgeslagen.")
                 return redirect(url_for("editor.story", story_id=saved.id))
     history = editorial.history(item) if item else []
+    numbers = item_numbers("verhaal", item.id) if item else None
     return render_template(
-        "beheer/story.html", form=form, item=item, preview=preview, history=history
+        "beheer/story.html",
+        form=form,
+        item=item,
+        preview=preview,
+        history=history,
+        numbers=numbers,
     ), form_status(form)
 
 

@@ -7,6 +7,7 @@ from urllib.parse import quote
 from flask import abort, current_app, render_template, request, url_for
 from sqlalchemy import select
 
+from ... import stats
 from ...models import PERSPECTIVES, Campaign, Episode, Story, db
 from ...text import render_markdown
 from .. import params
@@ -59,6 +60,7 @@ def podcast() -> str:
 @bp.get("/podcast/<slug>")
 def episode(slug: str) -> str:
     item = queries.public_by_slug(Episode, slug) or abort(404)
+    stats.recorder().page_view("view", item.id)
     return render_episode(item)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort, render_template, request
 
+from ... import stats
 from ...models import PERSPECTIVES, Episode, Story, db
 from ...text import render_markdown
 from .. import params
@@ -31,6 +32,7 @@ def stories() -> str:
 @bp.get("/verhalen/<slug>")
 def story(slug: str) -> str:
     item = queries.public_by_slug(Story, slug) or abort(404)
+    stats.recorder().page_view("read", item.id)
     return render_story(item)
 
 

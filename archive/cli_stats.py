@@ -1,0 +1,73 @@
+"""``flask stats``: the editors' statistics tables in a terminal, or as CSV.
+
+Registered by :mod:`archive.cli`; the tables come from :mod:`archive.stats.reports`,
+the same ones ``/beheer`` shows and offers as CSV.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import click
+from flask.cli import with_appcontext
+
+from . import stats
+from .stats import reports
+from .stats.reports import Table
+
+#: Command-line name -> the report's name in :data:`reports.REPORTS` (and the CSV URLs).
+TABLES: dict[str, str] = {
+    "by-day": "per-dag",
+    "by-episode": "afleveringen",
+    "by-story": "verhalen",
+    "by-page": "paginas",
+    "by-app": "apps",
+    "searches": "zoekopdrachten",
+    "no-results": "zonder-resultaat",
+}
+#: Days back when ``--since`` is not given.
+DEFAULT_DAYS = 30
+
+
+def render(table: Table) -> str:
+    """``table`` with aligned columns (numbers to the right) and its title above."""
+    rows = [table.headers, *[[str(value) for value in row] for row in table.rows]]
+    widths = [max(len(row[n]) for row in rows) for n in range(len(table.headers))]
+    numeric = [bool(table.rows) and isinstance(table.rows[0][n], int) for n in range(len(widths))]
+    lines = [table.title, ""]
+    for row in rows:
+        cells = [
+            cell.rjust(width) if right else cell.ljust(width)
+            for cell, width, right in zip(row, widths, numeric, strict=True)
+        ]
+        lines.append("  ".join(cells).rstrip())
+    if not table.rows:
+        lines.append("(nog geen cijfers)")
+    return "\n".join(lines)
+
+
+@click.command("stats")
+@click.argument("table", type=click.Choice(list(TABLES)), default="by-day")
+@click.option(
+    "--since",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help=f"First day (YYYY-MM-DD); default: {DEFAULT_DAYS} days ago.",
+)
+@click.option(
+    "--until", type=click.DateTime(formats=["%Y-%m-%d"]), help="Last day (default: today)."
+)
+@click.option("--csv", "as_csv", is_flag=True, help="Write CSV instead of an aligned table.")
+@with_appcontext
+def stats_command(table: str, since: datetime | None, until: datetime | None, as_csv: bool) -> None:
+    """Print a statistics table: downloads by day, by episode, by app, reads, searches.
+
+    Only daily counts exist; searches are shown from days on which at least
+    three different visitors typed them.
+    """
+    last: date = until.date() if until else stats.today()
+    first: date = since.date() if since else last - timedelta(days=DEFAULT_DAYS - 1)
+    if first > last:
+        raise click.BadParameter("--since is after --until", param_hint="--since")
+    stats.recorder().flush()
+    found = reports.REPORTS[TABLES[table]](first, last)
+    click.echo(found.csv() if as_csv else render(found), nl=not as_csv)
