@@ -24,6 +24,11 @@ from .importing import expand_paths, import_file
 from .models import ROLES
 from .search import RebuildRunning, rebuild
 from .search.follow import follow_forever
+from .search.progress import RebuildProgress
+from .search.sync import count_published
+
+#: Indexing processes of ``flask reindex``: one per core, two at most (they share the disk).
+DEFAULT_REINDEX_PROCS = min(2, os.cpu_count() or 1)
 
 
 def init_app(app: Flask) -> None:
@@ -145,17 +150,29 @@ def check_command(deep: bool, repair: bool) -> None:
 
 
 @click.command("reindex")
-@click.option("--procs", type=click.IntRange(1, 16), default=1, help="Indexing processes.")
+@click.option(
+    "--procs",
+    type=click.IntRange(1, 16),
+    default=DEFAULT_REINDEX_PROCS,
+    show_default=True,
+    help="Indexing processes (each writes its own segment; about 256 MB each).",
+)
+@click.option("--quiet", is_flag=True, help="No progress output, only the summary.")
 @with_appcontext
-def reindex(procs: int) -> None:
+def reindex(procs: int, quiet: bool) -> None:
     """Rebuild the search index from the database and swap it in atomically.
 
     Searches keep working during the rebuild; changes made meanwhile are kept.
+    Shows documents per second and the time left (a bar on a terminal, a line
+    every few seconds elsewhere).
     """
+    progress = None if quiet else RebuildProgress(count_published(), sys.stderr)
     try:
-        report = rebuild(procs=procs)
+        report = rebuild(procs=procs, progress=progress)
     except RebuildRunning:
         raise click.ClickException("another reindex is running") from None
+    if progress is not None:
+        progress.close()
     click.echo(str(report))
 
 

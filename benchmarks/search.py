@@ -11,18 +11,30 @@ it in a temporary app database, then:
   FTS5 (``unicode61 remove_diacritics 2``) and times the same queries with
   ``bm25``, ``snippet``, facet counts and the best passage per episode.
 
-Run: ``.venv/bin/python benchmarks/search.py [--scale 0.1] [--procs 2]``.
+With ``--load`` it then serves the same corpus with gunicorn
+(``deploy/gunicorn.conf.py``) and runs wrk at 32 connections for 30 s with a
+Zipf mix of the 500 fixed Dutch search requests in ``search_queries.txt``
+(``search_load.lua``): once with the result cache (default size), once
+without (``ARCHIVE_SEARCH_CACHE_ENTRIES=0``), printing req/s, p50/p99 and
+errors for both.
+
+Run: ``.venv/bin/python benchmarks/search.py [--scale 0.1] [--procs 2] [--load]``.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
+import re
+import socket
 import sqlite3
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -302,14 +314,101 @@ def fts_query(connection: sqlite3.Connection, text: str) -> dict[str, Any]:
     return {"hits": hits, "facets": facets, "passages": passages}
 
 
+# -- load ------------------------------------------------------------------
+
+LOAD_QUERIES = ROOT / "benchmarks" / "search_queries.txt"
+LOAD_SCRIPT = ROOT / "benchmarks" / "search_load.lua"
+_RESULT = re.compile(r"RESULT (.*)")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_until_up(url: str, seconds: float = 300.0) -> None:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=120) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+        time.sleep(0.3)
+
+
+def _wrk(base: str, connections: int, seconds: int) -> dict[str, float]:
+    output = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s",
+         "-s", str(LOAD_SCRIPT), base, "--", str(LOAD_QUERIES)],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    found = _RESULT.search(output)
+    if found is None:
+        raise RuntimeError(f"wrk printed no result:\n{output}")
+    return {key: float(value) for key, value in (p.split("=") for p in found.group(1).split())}
+
+
+def load(tmp: Path, cache_entries: int, workers: int, connections: int, seconds: int) -> dict:
+    """Serve the corpus in ``tmp`` with gunicorn and run wrk's Zipf mix against it."""
+    port = _free_port()
+    environment = {
+        **os.environ,
+        "ARCHIVE_DATABASE_URL": f"sqlite:///{tmp / 'archive.sqlite'}",
+        "ARCHIVE_INDEX_DIR": str(tmp / "index"),
+        "ARCHIVE_MEDIA_DIR": str(tmp / "media"),
+        "ARCHIVE_SECRET_KEY": "benchmark",
+        "ARCHIVE_SEARCH_CACHE_ENTRIES": str(cache_entries),
+        "ARCHIVE_BIND": f"127.0.0.1:{port}",
+        "ARCHIVE_WORKERS": str(workers),
+    }
+    log = (tmp / f"gunicorn-{cache_entries}.log").open("w")
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "--config",
+         str(ROOT / "deploy" / "gunicorn.conf.py"), "archive:create_app()"],
+        cwd=ROOT, env=environment, stdout=subprocess.DEVNULL, stderr=log,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(f"{base}/zoeken?q=kinderen")
+        _wrk(base, connections, 15)  # warm up: open searchers, fill caches as a live site has
+        return _wrk(base, connections, seconds)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+        if os.environ.get("BENCH_SHOW_LOG"):
+            print(log.name, (tmp / log.name).read_text()[-3000:])
+
+
+def print_load(results: dict[str, dict], connections: int, seconds: int) -> None:
+    print(f"load: wrk, {connections} connections, {seconds} s, Zipf mix of "
+          f"{LOAD_QUERIES.name} (500 requests)")  # fmt: skip
+    print(f"{'':18}{'req/s':>10}{'p50 (ms)':>10}{'p99 (ms)':>10}{'errors':>8}{'non-2xx':>9}")
+    for label, figures in results.items():
+        print(
+            f"{label:18}{figures['requests'] / figures['seconds']:10.1f}"
+            f"{figures['p50_ms']:10.1f}{figures['p99_ms']:10.1f}"
+            f"{figures['errors']:8.0f}{figures['status_errors']:9.0f}"
+        )
+
+
 # -- main ------------------------------------------------------------------
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0, help="fraction of the full corpus")
-    parser.add_argument("--procs", type=int, default=1, help="Whoosh indexing processes")
+    parser.add_argument("--procs", type=int, default=2, help="Whoosh indexing processes")
+    parser.add_argument("--load", action="store_true", help="also run the gunicorn/wrk load test")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (--load)")
+    parser.add_argument("--connections", type=int, default=32, help="wrk connections (--load)")
+    parser.add_argument("--seconds", type=int, default=30, help="wrk duration (--load)")
     args = parser.parse_args()
+    loads: dict[str, dict] = {}
     stories = max(10, round(STORIES * args.scale))
     episodes = max(2, round(EPISODES * args.scale))
 
@@ -354,6 +453,11 @@ def main() -> None:
             assert fts_query(connection, queries[0])["hits"], "FTS5 finds nothing"
             fts_p50, fts_p95 = time_queries(lambda q: fts_query(connection, q), queries)
             connection.close()
+            if args.load:
+                db.session.remove()
+                db.engine.dispose()
+                for label, entries in (("with cache", 1000), ("without cache", 0)):
+                    loads[label] = load(tmp, entries, args.workers, args.connections, args.seconds)
 
     mb = 1024 * 1024
     print(
@@ -370,6 +474,8 @@ def main() -> None:
     for label, ours, theirs in rows:
         print(f"{label:18}{ours:12.1f}{theirs:12.1f}{ours / theirs:14.2f}")
     print(f"target: Whoosh p95 < 100 ms: {'met' if whoosh_p95 < 100 else 'NOT met'}")
+    if loads:
+        print_load(loads, args.connections, args.seconds)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ key (``story:12``, ``episode:3``) in ``item``, so one term deletes them all.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -26,6 +27,7 @@ from .analysis import (
     dutch_analyzer,
     fold_word,
     spelling_analyzer,
+    term_positions,
 )
 
 _WORDS = re.compile(WORD_PATTERN)
@@ -66,6 +68,25 @@ class TagsField(fields.KEYWORD):
         return [part.decode("utf-8") for part in value]
 
 
+class DutchTextField(fields.TEXT):
+    """A Dutch text field (positions, for phrases) that indexes through :func:`term_positions`.
+
+    Queries still use the field's analyzer; the terms are the same.
+    """
+
+    def __init__(self, field_boost: float = 1.0, stored: bool = False) -> None:
+        super().__init__(analyzer=dutch_analyzer(), stored=stored, field_boost=field_boost)
+
+    def index(self, value: Any, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
+        if not isinstance(value, str):
+            yield from super().index(value, **kwargs)
+            return
+        boost = self.format.field_boost
+        encode = self.format.encode
+        for term, found in term_positions(value).items():
+            yield term.encode("utf-8"), len(found), len(found) * boost, encode(found)
+
+
 class WordSetField(fields.FieldType):
     """The distinct words of a document, folded but not stemmed (for suggestions).
 
@@ -93,18 +114,17 @@ class WordSetField(fields.FieldType):
 
 
 def make_schema() -> fields.Schema:
-    text = dutch_analyzer()
     return fields.Schema(
         key=fields.ID(stored=True, unique=True),
         item=fields.ID(stored=True),
         kind=fields.ID(stored=True, sortable=True),
         slug=fields.STORED(),
-        title=fields.TEXT(analyzer=text, stored=True, field_boost=SEARCH_FIELDS["title"]),
-        text=fields.TEXT(analyzer=text, field_boost=SEARCH_FIELDS["text"]),
-        transcript=fields.TEXT(analyzer=text, field_boost=SEARCH_FIELDS["transcript"]),
+        title=DutchTextField(stored=True, field_boost=SEARCH_FIELDS["title"]),
+        text=DutchTextField(field_boost=SEARCH_FIELDS["text"]),
+        transcript=DutchTextField(field_boost=SEARCH_FIELDS["transcript"]),
         summary=fields.STORED(),
         body=fields.STORED(),
-        passage=fields.TEXT(analyzer=text, stored=True),
+        passage=DutchTextField(stored=True),
         start=fields.STORED(),
         tags=TagsField(),
         perspective=fields.ID(stored=True, sortable=True),

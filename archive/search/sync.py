@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from ..editorial import changelog
@@ -33,6 +33,9 @@ log = logging.getLogger(__name__)
 
 #: Rows read per database round trip during a rebuild.
 REBUILD_BATCH = 200
+
+#: Told (items done, documents done) after every item of a rebuild.
+Progress = Callable[[int, int], None]
 
 
 def update_item(item: Story | Episode) -> bool:
@@ -96,13 +99,25 @@ class RebuildReport:
         )
 
 
-def _documents(report: RebuildReport) -> Iterator[dict[str, Any]]:
+def count_published() -> int:
+    """How many stories and episodes a rebuild indexes (for its progress)."""
+    with Session(db.engine) as session:
+        return sum(
+            session.scalar(select(func.count()).select_from(model).where(model.published_clause()))
+            or 0
+            for model in (Story, Episode)
+        )
+
+
+def _documents(report: RebuildReport, progress: Progress | None) -> Iterator[dict[str, Any]]:
     """Every published item's documents, read in a session of its own."""
     with Session(db.engine) as session:
-        yield from _session_documents(session, report)
+        yield from _session_documents(session, report, progress)
 
 
-def _session_documents(session: Session, report: RebuildReport) -> Iterator[dict[str, Any]]:
+def _session_documents(
+    session: Session, report: RebuildReport, progress: Progress | None = None
+) -> Iterator[dict[str, Any]]:
     for model in (Story, Episode):
         for item in _published_rows(session, model):
             documents = documents_for(item)
@@ -112,23 +127,25 @@ def _session_documents(session: Session, report: RebuildReport) -> Iterator[dict
             else:
                 report.episodes += 1
             yield from documents
+            if progress is not None:
+                progress(report.stories + report.episodes, report.documents)
 
 
-def rebuild(procs: int = 1) -> RebuildReport:
+def rebuild(procs: int = 1, progress: Progress | None = None) -> RebuildReport:
     """Rebuild the whole index from the database into a new generation and swap it in.
 
     Searches keep using the old generation until the swap. The new generation
     starts at the change log's last id when the rebuild began; the changes
     made meanwhile are applied to it under the follow lock, then it is
     swapped in. Raises :class:`~archive.search.store.RebuildRunning` if
-    another rebuild runs.
+    another rebuild runs. ``progress`` is told how far it got after every item.
     """
     store = index_store()
     report = RebuildReport()
     started = time.perf_counter()
     with store.rebuilding():
         start = changelog.last_id()
-        generation = store.build(_documents(report), procs=procs)
+        generation = store.build(_documents(report, progress), procs=procs)
         write_position(generation, start)
         with following(store):
             report.replayed = apply_changes(store, generation)

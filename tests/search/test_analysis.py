@@ -1,8 +1,10 @@
 """Dutch analysis: inflected and irregular forms meet, accents fold, stop words go."""
 
 import pytest
+from whoosh.formats import Positions
 
-from archive.search.analysis import STOP_WORDS, terms
+from archive.search.analysis import STOP_WORDS, dutch_analyzer, terms
+from archive.search.documents import DutchTextField
 
 #: (document word, query word): the same term after analysis.
 SAME = [
@@ -81,3 +83,27 @@ def test_passages_group_about_thirty_seconds_and_break_at_pauses() -> None:
     groups = passages(cues)
     assert [group.start for group in groups] == [0, 30, 754]
     assert groups[0].text.startswith("zin 0") and groups[-1].text == "later"
+
+
+#: Texts whose index terms and positions the fast path must produce exactly as Whoosh's chain.
+INDEXED_TEXTS = [
+    "",
+    "de de de",
+    "De kinderen sloegen de deur dicht, en het kindje huilde.",
+    "Ideeën over co-ouderschap en auto's: wat doe je als je twijfelt?",
+    "een " + "x" * 41 + " lang woord en a b c korte woorden",
+    "Mishandeling   van kinderen\n\nhuiselijk geweld, HUISELIJK GEWELD. İstanbul Ærø straße",
+    "12 jaar oud, 3 keer gemeld; 2024-11-18 in de meldcode",
+]
+
+
+@pytest.mark.parametrize("text", INDEXED_TEXTS)
+def test_fast_field_indexing_matches_the_analyzer(text: str) -> None:
+    field = DutchTextField(field_boost=3.0)
+    expected = sorted(
+        (term.encode("utf-8"), freq, weight, value)
+        for term, freq, weight, value in Positions(field_boost=3.0).word_values(
+            text, dutch_analyzer(), mode="index"
+        )
+    )
+    assert sorted(field.index(text)) == expected

@@ -12,7 +12,6 @@ from archive import editorial, search
 from archive.editorial import changelog
 from archive.models import Story, db
 from archive.search import store as store_module
-from archive.search import sync
 
 from .conftest import slugs
 
@@ -171,17 +170,13 @@ def test_searches_keep_working_during_a_rebuild(make_story, index_dir) -> None:
 def test_changes_during_a_rebuild_are_kept(editor, index_dir, monkeypatch) -> None:
     keep = editorial.publish("story", new_story(editor, "blijft", "oude tekst").id, editor)
     gone = editorial.publish("story", new_story(editor, "verdwijnt", "pleegouders").id, editor)
-    original = sync._documents
 
-    def documents_with_interruption(report):
-        for number, document in enumerate(original(report)):
-            if number == 0:  # an editor saves and deletes while the rebuild reads
-                editorial.save("story", keep.id, {"body": "nieuwe tekst over pleegouders"}, editor)
-                editorial.delete("story", gone.id, editor)
-            yield document
+    def edit_while_reading(items: int, documents: int) -> None:
+        if items == 1:  # an editor saves and deletes while the rebuild reads
+            editorial.save("story", keep.id, {"body": "nieuwe tekst over pleegouders"}, editor)
+            editorial.delete("story", gone.id, editor)
 
-    monkeypatch.setattr(sync, "_documents", documents_with_interruption)
-    report = search.rebuild()
+    report = search.rebuild(progress=edit_while_reading)
     assert report.replayed == 2
     assert found(index_dir, "pleegouders") == ["blijft"]
     assert search.position() == changelog.last_id()
