@@ -187,6 +187,7 @@ def test_every_item_has_required_elements_and_rfc2822_dates(client, demo):
         assert transcripts == {
             "text/vtt": f"http://localhost/podcast/{episode.slug}/transcript.vtt",
             "application/x-subrip": f"http://localhost/podcast/{episode.slug}/transcript.srt",
+            "application/json": f"http://localhost/podcast/{episode.slug}/transcript.json",
         }
         assert len(item.findtext("description").encode()) <= DESCRIPTION_LIMIT_BYTES
 

@@ -40,17 +40,26 @@ from .content import (
     story_tags,
     suggest_slug,
 )
+from .persons import (
+    PERSON_ROLES,
+    SPEAKER_PERSPECTIVES,
+    WITHDRAWN_LABEL,
+    Person,
+)
 
 __all__ = [
     "EPISODE_TYPES",
     "EVENT_PLACES",
     "ITEM_MODELS",
     "MAX_EPISODE_NUMBER",
+    "PERSON_ROLES",
     "PERSPECTIVES",
     "READING_WORDS_PER_MINUTE",
     "ROLES",
     "SLUG_PATTERN",
+    "SPEAKER_PERSPECTIVES",
     "STATUSES",
+    "WITHDRAWN_LABEL",
     "AuditEvent",
     "Base",
     "Campaign",
@@ -59,6 +68,7 @@ __all__ = [
     "Editor",
     "Episode",
     "Event",
+    "Person",
     "Publishable",
     "RecoveryCode",
     "Show",
