@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from ..models import PERSON_ROLES, SPEAKER_PERSPECTIVES, WITHDRAWN_LABEL, Episode, Person
 from ..models.persons import NAME_LENGTH, URL_LENGTH
-from ..text import Cue, clean_voice, cues_to_vtt, parse_transcript
+from ..text import Cue, clean_voice, cues_to_vtt, parse_transcript, voices
 from .content import load
 from .unit import Actor, EditorialError, Unit, bump, check_version, run
 
@@ -68,15 +68,33 @@ def _checked(values: Mapping[str, Any], number: int) -> dict[str, Any] | None:
 
 
 def _check_voices(rows: list[dict[str, Any]]) -> None:
-    seen: set[str] = set()
-    for row in rows:
-        if row["voice"] and row["voice"] in seen:
-            raise EditorialError(
-                f"De stem '{row['voice']}' hoort al bij een andere spreker.",
-                f"voice {row['voice']!r} twice",
-                field="persons",
-            )
-        seen.add(row["voice"])
+    """Two persons cannot share a voice, nor a shown name (the transcript will carry it)."""
+    for key, what in (("voice", "stem"), ("name", "naam")):
+        seen: set[str] = set()
+        for row in rows:
+            if row[key] and row[key] in seen:
+                raise EditorialError(
+                    f"De {what} '{row[key]}' hoort al bij een andere spreker.",
+                    f"{key} {row[key]!r} twice",
+                    field="persons",
+                )
+            seen.add(row[key])
+
+
+def _rename_voices(episode: Episode, renames: Mapping[str, str]) -> None:
+    """Rewrite the stored transcript's voices (old label -> shown name)."""
+    renames = {old: new for old, new in renames.items() if old and old != new}
+    if not renames or not episode.transcript_vtt:
+        return
+    cues = parse_transcript(episode.transcript_vtt, "vtt")
+    if not any(cue.speaker in renames for cue in cues):
+        return
+    episode.transcript_vtt = cues_to_vtt(
+        [
+            Cue(c.start, c.end, c.text, renames[c.speaker]) if c.speaker in renames else c
+            for c in cues
+        ]
+    )
 
 
 def save_persons(
@@ -90,7 +108,9 @@ def save_persons(
 
     A row with the ``id`` of an existing person changes that person (a
     withdrawn name stays withdrawn: ``href`` and ``img`` stay empty). Links and
-    pictures are kept only with ``consent``. Raises EditorialError (Dutch) for
+    pictures are kept only with ``consent``. A person's voice in the stored
+    transcript is rewritten to their shown name, so a real name the transcript
+    used is not kept once a pseudonym is chosen. Raises EditorialError (Dutch) for
     a row without a name, an unknown role or perspective, a link that is not
     https, or one voice given to two persons; nothing is saved then.
     """
@@ -105,14 +125,19 @@ def save_persons(
         check_version(episode, version)
         existing = {person.id: person for person in episode.persons}
         kept: list[Person] = []
+        renames: dict[str, str] = {}
         for position, (values, row) in enumerate(rows):
             person = existing.get(_int(values.get("id"))) or Person()
             if person.name_withdrawn:
                 row = {**row, "href": "", "img": ""}
+            if row["voice"]:
+                renames[row["voice"]] = row["name"]
+                row = {**row, "voice": row["name"]}
             for name, value in row.items():
                 setattr(person, name, value)
             person.position = position
             kept.append(person)
+        _rename_voices(episode, renames)
         episode.persons = kept
         bump(episode)
         unit.changed(episode, "persons_changed")
@@ -129,9 +154,9 @@ def _int(value: Any) -> int | None:
 
 
 def _free_label(episode: Episode, wanted: str, person: Person) -> str:
-    taken = {other.voice for other in episode.persons if other is not person} | {
-        other.name for other in episode.persons if other is not person
-    }
+    others = [other for other in episode.persons if other is not person]
+    taken = {o.voice for o in others} | {o.name for o in others}
+    taken |= set(voices(episode.transcript_cues())) - {person.voice}
     label, counter = wanted, 2
     while label in taken:
         label = f"{wanted} {counter}"
@@ -166,15 +191,7 @@ def withdraw_name(
         if person is None:
             raise EditorialError("Deze spreker bestaat niet (meer).", f"person {person_id} gone")
         neutral = _free_label(episode, wanted, person)
-        old_voices = {person.voice, person.name} - {""}
-        if episode.transcript_vtt and old_voices:
-            cues = parse_transcript(episode.transcript_vtt, "vtt")
-            episode.transcript_vtt = cues_to_vtt(
-                [
-                    Cue(c.start, c.end, c.text, neutral) if c.speaker in old_voices else c
-                    for c in cues
-                ]
-            )
+        _rename_voices(episode, {person.voice: neutral, person.name: neutral})
         person.name = neutral
         person.voice = neutral
         person.href = ""

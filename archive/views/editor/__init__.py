@@ -106,4 +106,4 @@ def actor_label(event) -> str:  # type: ignore[no-untyped-def]
     return actor_name(event)
 
 
-from . import accounts, agenda, episodes, feeds, session, stories, two_factor  # noqa: E402, F401
+from . import accounts, agenda, episodes, feeds, persons, session, stories, two_factor  # noqa: E402, F401
