@@ -16,7 +16,7 @@ from ..models import PERSON_ROLES, SPEAKER_PERSPECTIVES, WITHDRAWN_LABEL, Episod
 from ..models.persons import NAME_LENGTH, URL_LENGTH
 from ..text import Cue, clean_voice, cues_to_vtt, parse_transcript, voices
 from .content import load
-from .unit import Actor, EditorialError, Unit, bump, check_version, run
+from .unit import Actor, EditorialError, ItemGone, Unit, bump, check_version, run
 
 #: The fields of one person as the editor's form (or the demo) gives them.
 PERSON_FIELDS: tuple[str, ...] = (
@@ -189,7 +189,7 @@ def withdraw_name(
         check_version(episode, version)
         person = next((p for p in episode.persons if p.id == person_id), None)
         if person is None:
-            raise EditorialError("Deze spreker bestaat niet (meer).", f"person {person_id} gone")
+            raise ItemGone("Deze spreker bestaat niet (meer).", f"person {person_id} gone")
         neutral = _free_label(episode, wanted, person)
         _rename_voices(episode, {person.voice: neutral, person.name: neutral})
         person.name = neutral
