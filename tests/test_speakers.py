@@ -7,9 +7,13 @@ import json
 
 import pytest
 import webvtt
+from hypothesis import given
+from hypothesis import strategies as st
 
 from archive.text import (
     Cue,
+    clean_voice,
+    continue_speakers,
     cues_to_json,
     cues_to_srt,
     cues_to_vtt,
@@ -143,3 +147,12 @@ def test_turns_without_chapters_are_one_untitled_section():
     result = sections(EXPECTED)
     assert len(result) == 1 and result[0].title is None
     assert [t.speaker for t in result[0].turns] == ["Daan", "Sanne", "Dr. Bakker"]
+
+
+@given(st.lists(st.one_of(st.none(), st.text(max_size=40)), min_size=1, max_size=6))
+def test_any_speaker_names_survive_a_webvtt_round_trip_cleaned(speakers):
+    cues = [Cue(n, n + 1, f"tekst {n}", speaker) for n, speaker in enumerate(speakers)]
+    expected = continue_speakers(
+        [Cue(c.start, c.end, c.text, clean_voice(c.speaker or "") or None) for c in cues]
+    )
+    assert parse_transcript(cues_to_vtt(cues)) == expected
