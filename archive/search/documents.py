@@ -168,6 +168,8 @@ def _common(item: Story | Episode) -> dict[str, Any]:
         "_stored_title": item.title,
         "summary": plain_text(item.summary) if item.summary else "",
         "tags": ",".join(tag.slug for tag in tags),
+        # Every document has the list column's value, "" too (Whoosh has no default for it).
+        "speakers": "",
         "perspective": item.perspective or "",
         "campaign": item.campaign.slug if item.campaign else "",
     }
@@ -208,6 +210,7 @@ def documents_for(item: Story | Episode) -> list[dict[str, Any]]:
             "kind": "passage",
             "passage": passage.text,
             "start": passage.start,
+            "speakers": "",
         }
         person = persons.get(passage.speaker or "")
         if person is not None:
