@@ -20,7 +20,7 @@ from .. import editorial
 from ..importing.common import parse_datetime, read_front_matter
 from ..importing.stories import save_story, story_values
 from ..localtime import from_local, local_midnight
-from ..models import Campaign, Episode, Event, Person, Show, Story, db
+from ..models import Campaign, Episode, Event, Show, Story, db
 
 HERE = Path(__file__).resolve().parent
 
@@ -94,13 +94,9 @@ def _event(spec: dict[str, Any], campaigns: dict[str, Campaign], report: list[st
 def _show(report: list[str]) -> Show:
     spec = _yaml(HERE / "show.yaml")
     artwork = spec.pop("artwork")
-    hosts = [
-        Person(name=host["name"], role=host.get("role", "host"), position=number)
-        for number, host in enumerate(spec.pop("hosts", []))
-    ]
     show = db.session.scalar(select(Show).where(Show.slug == spec["slug"]))
     if show is None:
-        values = {**spec, "is_demo": True, "hosts": hosts}
+        values = {**spec, "is_demo": True}
         show = editorial.create_show(values, (HERE / artwork).read_bytes(), editorial.DEMO)
         report.append(f"Added podcast {show.title}.")
     return show

@@ -64,6 +64,8 @@ def _checked(values: Mapping[str, Any], number: int) -> dict[str, Any] | None:
         "perspective": perspective,
         "href": _url(str(values.get("href") or ""), "href") if consent else "",
         "img": _url(str(values.get("img") or ""), "img") if consent else "",
+        # Restored by an import; once withdrawn, a name stays withdrawn (see save_persons).
+        "name_withdrawn": values.get("name_withdrawn") is True,
     }
 
 
@@ -128,8 +130,8 @@ def save_persons(
         renames: dict[str, str] = {}
         for position, (values, row) in enumerate(rows):
             person = existing.get(_int(values.get("id"))) or Person()
-            if person.name_withdrawn:
-                row = {**row, "href": "", "img": ""}
+            if person.name_withdrawn or row["name_withdrawn"]:
+                row = {**row, "href": "", "img": "", "name_withdrawn": True}
             if row["voice"]:
                 renames[row["voice"]] = row["name"]
                 row = {**row, "voice": row["name"]}
