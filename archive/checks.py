@@ -114,6 +114,16 @@ def check_index(repair: bool = False) -> list[Finding]:
     documents (``search.suggest``), so this is also their drift: a withdrawn
     item still in the index would lend its words to "Bedoelde je …?".
     """
+    if not search.schema_is_current():
+        # An index built by an older version: item by item makes no sense until a rebuild.
+        done = False
+        if repair:
+            try:
+                search.rebuild()
+                done = search.schema_is_current()
+            except Exception:  # reported below as not repaired; the log has the cause
+                log.exception("rebuilding the search index failed")
+        return [Finding("zoekindex heeft een ouder schema (draai flask reindex)", "alles", done)]
     indexed = search.indexed_versions()
     findings = _follow_findings(repair)
     for model in (Story, Episode):

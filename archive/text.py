@@ -17,6 +17,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import nh3
 import webvtt
@@ -140,9 +141,47 @@ _TIMING = re.compile(r"^\s*(?:\d+:)?\d{2}:\d{2}[.,]\d{3}\s+-->\s+(?:\d+:)?\d{2}:
 
 @dataclass(frozen=True)
 class Cue:
+    """A stretch of the transcript; ``speaker`` is the voice label as in the source, if any."""
+
     start: float
     end: float
     text: str
+    speaker: str | None = None
+
+
+#: The longest voice label kept (the persons' ``voice`` column).
+VOICE_LENGTH = 120
+#: ``Naam: tekst`` at the start of an SRT cue or a pasted paragraph: one to four
+#: words starting with a capital, then a colon and a space. A longer lead-in is text.
+_NAME_PREFIX = re.compile(r"^(?P<name>[A-ZÀ-Þ][\w'’.-]*(?: [\w'’.-]+){0,3}): (?P<text>\S.*)$", re.S)
+
+
+def clean_voice(value: str) -> str:
+    """A voice label as one line without the characters that end a WebVTT voice span."""
+    return clean_line(re.sub(r"[<>&]", " ", value), VOICE_LENGTH)
+
+
+def split_speaker(text: str) -> tuple[str | None, str]:
+    """``("Sanne", "Ik was tien.")`` from ``"Sanne: Ik was tien."``; else ``(None, text)``."""
+    match = _NAME_PREFIX.match(text)
+    if match is None:
+        return None, text
+    return clean_voice(match.group("name")) or None, match.group("text")
+
+
+def continue_speakers(cues: list[Cue]) -> list[Cue]:
+    """Cues without a speaker get the speaker of the cue before them (if any)."""
+    last: str | None = None
+    result = []
+    for cue in cues:
+        last = cue.speaker or last
+        result.append(cue if cue.speaker == last else Cue(cue.start, cue.end, cue.text, last))
+    return result
+
+
+def voices(cues: list[Cue]) -> list[str]:
+    """The distinct speakers of ``cues``, in order of first appearance."""
+    return list(dict.fromkeys(cue.speaker for cue in cues if cue.speaker))
 
 
 #: The character references of WebVTT cue text; webvtt-py strips tags but leaves these.
@@ -169,10 +208,12 @@ def _seconds(timestamp: webvtt.models.Timestamp) -> float:
 
 
 def parse_transcript(source: str, format: str = "vtt") -> list[Cue]:
-    """Cues from WebVTT (``format="vtt"``) or SubRip (``"srt"``) text.
+    """Cues from WebVTT (``format="vtt"``) or SubRip (``"srt"``) text, with their speakers.
 
-    Raises TranscriptError for text that is not a transcript, has no cues, or
-    has a cue that ends before it starts.
+    A WebVTT cue's speaker is its voice span (``<v Sanne>`` or ``<v.klas Sanne>``,
+    the first one when a cue has several); an SRT cue's is a ``Naam:`` prefix.
+    A cue without one continues the last speaker. Raises TranscriptError for
+    text that is not a transcript, has no cues, or has a cue that ends before it starts.
     """
     if format not in {"vtt", "srt"}:
         raise TranscriptError("Onbekend ondertitelformaat; gebruik WebVTT of SRT.", format)
@@ -188,15 +229,7 @@ def parse_transcript(source: str, format: str = "vtt") -> list[Cue]:
         parsed = webvtt.from_buffer(io.StringIO(source.lstrip("\ufeff")), format=format)
     except (MalformedFileError, ValueError, IndexError) as exc:
         raise TranscriptError(f"Dit is geen geldig {name}-bestand.", repr(exc)) from exc
-    unescape = _unescape_vtt if format == "vtt" else str
-    cues = [
-        Cue(
-            _seconds(caption.start_time),
-            _seconds(caption.end_time),
-            unescape(caption.text).strip(),
-        )
-        for caption in parsed.captions
-    ]
+    cues = [_cue(caption, format) for caption in parsed.captions]
     if not cues:
         raise TranscriptError("Het transcript bevat geen tekstblokken.", "no cues")
     for number, cue in enumerate(cues, start=1):
@@ -204,7 +237,16 @@ def parse_transcript(source: str, format: str = "vtt") -> list[Cue]:
             raise TranscriptError(
                 f"Tekstblok {number} eindigt voordat het begint.", f"cue {number}: {cue}"
             )
-    return cues
+    return continue_speakers(cues)
+
+
+def _cue(caption: webvtt.Caption, format: str) -> Cue:
+    start, end = _seconds(caption.start_time), _seconds(caption.end_time)
+    if format == "srt":
+        speaker, text = split_speaker(caption.text.strip())
+        return Cue(start, end, text.strip(), speaker)
+    voice = clean_voice(_unescape_vtt(caption.voice or "")) or None
+    return Cue(start, end, _unescape_vtt(caption.text).strip(), voice)
 
 
 def _timestamp(seconds: float, separator: str) -> str:
@@ -258,20 +300,52 @@ def cues_to_vtt(cues: list[Cue]) -> str:
     TranscriptError.
     """
     blocks = [
-        f"{_timestamp(c.start, '.')} --> {_timestamp(c.end, '.')}\n{_escape_vtt(text)}"
+        f"{_timestamp(c.start, '.')} --> {_timestamp(c.end, '.')}\n"
+        f"{_voice_span(c)}{_escape_vtt(text)}"
         for c, text in _writable(cues)
     ]
     return "WEBVTT\n\n" + "\n\n".join(blocks) + "\n"
 
 
+def _voice_span(cue: Cue) -> str:
+    # An open voice span runs to the end of the cue text; no closing tag is needed.
+    voice = clean_voice(cue.speaker or "")
+    return f"<v {voice}>" if voice else ""
+
+
+def _srt_speaker(cue: Cue) -> str:
+    voice = clean_voice(cue.speaker or "")
+    return f"{voice}: " if voice else ""
+
+
 def cues_to_srt(cues: list[Cue]) -> str:
     """SubRip, with the same normalisation, omission and refusal as :func:`cues_to_vtt`
-    (but no escaping: SRT has no character references)."""
+    (but no escaping: SRT has no character references). A speaker becomes a ``Naam:`` prefix."""
     blocks = [
-        f"{number}\n{_timestamp(c.start, ',')} --> {_timestamp(c.end, ',')}\n{text}"
+        f"{number}\n{_timestamp(c.start, ',')} --> {_timestamp(c.end, ',')}\n"
+        f"{_srt_speaker(c)}{text}"
         for number, (c, text) in enumerate(_writable(cues), start=1)
     ]
     return "\n\n".join(blocks) + "\n"
+
+
+#: The version of the Podcasting 2.0 JSON transcript format written.
+JSON_TRANSCRIPT_VERSION = "1.0.0"
+
+
+def cues_to_json(cues: list[Cue]) -> dict[str, Any]:
+    """The Podcasting 2.0 JSON transcript (``{"version", "segments": [...]}``).
+
+    Each segment has ``startTime``, ``endTime`` (seconds), ``body`` and, when
+    the cue has one, ``speaker``; the same cues as :func:`cues_to_vtt` writes.
+    """
+    segments = []
+    for cue, text in _writable(cues):
+        segment: dict[str, Any] = {"startTime": cue.start, "endTime": cue.end, "body": text}
+        if cue.speaker:
+            segment = {"speaker": cue.speaker, **segment}
+        segments.append(segment)
+    return {"version": JSON_TRANSCRIPT_VERSION, "segments": segments}
 
 
 #: Plain text is cut into cues of about this many characters, at sentence ends.
@@ -302,35 +376,51 @@ def _pieces(paragraph: str) -> list[str]:
 
 
 def _paragraphs(text: str) -> list[str]:
-    """Paragraphs (separated by blank lines) as running text: words joined by one space."""
+    """Paragraphs as running text: words joined by one space.
+
+    A blank line ends a paragraph, and so does a line that starts with a
+    speaker (``Naam: …``): a pasted conversation has one turn per line.
+    """
     paragraphs: list[list[str]] = [[]]
     for line in text.splitlines():
         if line.split():
+            if paragraphs[-1] and split_speaker(line.strip())[0] is not None:
+                paragraphs.append([])
             paragraphs[-1].extend(line.split())
         elif paragraphs[-1]:
             paragraphs.append([])
     return [" ".join(words) for words in paragraphs if words]
 
 
-def _spread(pieces: list[str], duration: float) -> list[Cue]:
+def _spread(pieces: list[tuple[str, str | None]], duration: float) -> list[Cue]:
     """Contiguous cues from 0 to ``duration``, each as long as its share of the text."""
-    total = sum(len(piece) for piece in pieces)
+    total = sum(len(piece) for piece, _ in pieces)
     starts, done = [], 0
-    for piece in pieces:
+    for piece, _ in pieces:
         starts.append(duration * done / total)
         done += len(piece)
     ends = [*starts[1:], float(duration)]
-    return [Cue(start, end, piece) for start, end, piece in zip(starts, ends, pieces, strict=True)]
+    return [
+        Cue(start, end, piece, speaker)
+        for start, end, (piece, speaker) in zip(starts, ends, pieces, strict=True)
+    ]
+
+
+def _spoken_pieces(paragraph: str) -> list[tuple[str, str | None]]:
+    speaker, text = split_speaker(paragraph)
+    return [(piece, speaker) for piece in _pieces(text)]
 
 
 def plain_text_cues(text: str, duration: float | None) -> list[Cue]:
     """Cues for a transcript pasted as plain text, without times.
 
-    Every paragraph (paragraphs are separated by blank lines) becomes one or
-    more cues of running text; a paragraph longer than CUE_LENGTH characters
-    is cut at sentence ends. The cues share ``duration`` in proportion to their
-    length: in order, each starting where the previous one ends, the first at 0,
-    the last ending at ``duration``. Every word of ``text`` is kept.
+    Every paragraph (paragraphs are separated by blank lines, or start with
+    a speaker's ``Naam:``) becomes one or more cues of running text; a
+    paragraph longer than CUE_LENGTH characters is cut at sentence ends. The
+    cues share ``duration`` in proportion to their length: in order, each
+    starting where the previous one ends, the first at 0, the last ending at
+    ``duration``. Every word of ``text`` is kept, except a speaker's prefix,
+    which becomes the cues' speaker (continued by paragraphs without one).
 
     Raises TranscriptError for empty text, for a missing or non-positive
     duration (the audio gives the times), and for a line containing ``-->``,
@@ -352,8 +442,8 @@ def plain_text_cues(text: str, duration: float | None) -> list[Cue]:
                 "weg, of plak een volledig WebVTT- of SRT-bestand.",
                 f"arrow in plain text line {number}: {line!r}",
             )
-    pieces = [piece for paragraph in _paragraphs(text) for piece in _pieces(paragraph)]
-    return _spread(pieces, duration)
+    pieces = [piece for paragraph in _paragraphs(text) for piece in _spoken_pieces(paragraph)]
+    return continue_speakers(_spread(pieces, duration))
 
 
 def transcript_text(cues: list[Cue]) -> str:

@@ -20,7 +20,7 @@ def test_check_is_clean_after_load_demo(runner, demo):
 
 
 def test_check_reports_missing_and_changed_audio(runner, demo, app):
-    first, second, third = db.session.scalars(select(Episode).order_by(Episode.id)).all()
+    first, second, third, *_ = db.session.scalars(select(Episode).order_by(Episode.id)).all()
     (media(app) / first.audio_path).unlink()
     with (media(app) / second.audio_path).open("ab") as handle:
         handle.write(b"extra")
@@ -123,3 +123,41 @@ def test_check_removes_deleted_items_from_the_index(runner, demo, app):
         report.output
     )
     assert slug not in _search(app, word)
+
+
+def test_an_index_from_an_older_version_is_reported_and_rebuilt(runner, demo, app):
+    """After an upgrade that adds index fields, the follower refuses the old index
+    (its documents would not fit) and `flask check --repair` rebuilds it."""
+    import pytest
+    from whoosh import index
+
+    from archive import editorial, search
+    from archive.models import Story
+    from archive.search.documents import make_schema
+
+    store = search.index_store()
+    old_schema = make_schema()
+    old_schema.remove("speakers")  # as the index was before speakers were indexed
+    old = store.root / "gen-0-old"
+    old.mkdir()
+    index.create_in(str(old), old_schema)
+    store.swap(old)
+    assert not search.schema_is_current()
+
+    story = db.session.scalars(select(Story).order_by(Story.id)).first()
+    followers = app.extensions["archive.change_followers"]
+    saved, followers[:] = list(followers), []
+    editorial.save("story", story.id, {"title": "Zonnebloemveld"}, editorial.COMMAND_LINE)
+    followers[:] = saved
+    with pytest.raises(search.OutdatedIndex):
+        search.follow()
+
+    report = runner.invoke(args=["check"])
+    assert report.exit_code == 1
+    assert "zoekindex heeft een ouder schema (draai flask reindex)" in report.output
+    repaired = runner.invoke(args=["check", "--repair"])
+    assert repaired.exit_code == 0, repaired.output
+    assert "(hersteld)" in repaired.output
+    assert search.schema_is_current()
+    assert _search(app, "zonnebloemveld") == [story.slug]
+    assert runner.invoke(args=["check"]).output.strip() == "0 found, 0 repaired."

@@ -326,7 +326,7 @@ def test_transcript_as_webvtt_and_srt_has_the_same_cues(client, episode):
     assert srt.get_data(as_text=True).startswith("1\n00:00:")
 
 
-@pytest.mark.parametrize("suffix", ["txt", "json", "VTT", "vtt.exe"])
+@pytest.mark.parametrize("suffix", ["txt", "xml", "JSON", "vtt.exe"])
 def test_unknown_transcript_formats_are_not_found(client, episode, suffix):
     assert client.get(f"/podcast/{episode.slug}/transcript.{suffix}").status_code == 404
 

@@ -134,7 +134,7 @@ def _episode(
     at = parse_datetime(spec["published_at"])
     audio = spec_path.with_suffix(".mp3")
     with audio.open("rb") as stream:  # the same path as an editor's upload
-        editorial.create_episode(
+        made = editorial.create_episode(
             stream,
             audio.name,
             editorial.DEMO,
@@ -142,4 +142,6 @@ def _episode(
             publication=editorial.Publication("at", at),
             show_id=show.id,
         )
+    if spec.get("persons"):
+        editorial.save_persons(made.episode.id, spec["persons"], editorial.DEMO)
     report.append(f"Added episode {spec['slug']}.")

@@ -6,16 +6,21 @@ Run from the checkout (needs Debian's ``espeak-ng`` and ``lame``):
 
 Each sentence is synthesised on its own with ``espeak-ng -v nl``, so the exact
 sample where it starts is known; the WebVTT cues are written from those sample
-counts. The joined audio is encoded to a small mono CBR MP3 with ``lame`` and
-tagged with mutagen: title, artist, album, comment, track, an embedded cover
-and ID3 chapter frames (CHAP/CTOC). The outputs are committed; this script is
-only needed to change them.
+counts. A conversation names its ``voices`` (transcript voice -> espeak-ng
+voice, e.g. ``nl+f3``) and gives sentences as ``{speaker, text}``; its cues
+carry the speaker as a WebVTT voice span (``<v Sanne>``). Pass file names
+(``04-gesprek.yaml``) to make only those episodes. The joined audio is
+encoded to a small mono CBR MP3 with ``lame`` and tagged with mutagen: title,
+artist, album, comment, track, an embedded cover and ID3 chapter frames
+(CHAP/CTOC). The outputs are committed; this script is only needed to change
+them.
 """
 
 from __future__ import annotations
 
 import io
 import subprocess
+import sys
 import tempfile
 import wave
 from pathlib import Path
@@ -44,10 +49,12 @@ LEAD_IN_SECONDS = 0.3
 ARTWORK_SIZE = 1400
 
 
-def synthesise(sentence: str, workdir: Path, index: int) -> tuple[bytes, int, int]:
+def synthesise(
+    sentence: str, workdir: Path, index: int, voice: str = "nl"
+) -> tuple[bytes, int, int]:
     """One sentence as raw 16-bit mono frames; returns (frames, rate, frame count)."""
     out = workdir / f"s{index:03d}.wav"
-    subprocess.run(["espeak-ng", "-v", "nl", "-s", "150", "-w", str(out), sentence], check=True)
+    subprocess.run(["espeak-ng", "-v", voice, "-s", "150", "-w", str(out), sentence], check=True)
     with wave.open(str(out)) as handle:
         rate = handle.getframerate()
         frames = handle.readframes(handle.getnframes())
@@ -76,10 +83,18 @@ def build_audio(spec: dict, workdir: Path) -> tuple[Path, list[dict], list[dict]
     for chapter in spec["chapters"]:
         chapters.append({"title": chapter["title"], "start": position / rate})
         for sentence in chapter["sentences"]:
-            frames, rate, count = synthesise(sentence, workdir, index)
+            speaker = sentence.get("speaker") if isinstance(sentence, dict) else None
+            text = sentence["text"] if isinstance(sentence, dict) else sentence
+            voice = spec.get("voices", {}).get(speaker, "nl")
+            frames, rate, count = synthesise(text, workdir, index, voice)
             index += 1
             cues.append(
-                {"start": position / rate, "end": (position + count) / rate, "text": sentence}
+                {
+                    "start": position / rate,
+                    "end": (position + count) / rate,
+                    "text": text,
+                    "speaker": speaker,
+                }
             )
             pause = b"\0\0" * int(PAUSE_SECONDS * rate)
             chunks += [frames, pause]
@@ -104,7 +119,7 @@ def write_vtt(cues: list[dict], path: Path) -> None:
         lines += [
             str(number),
             f"{vtt_time(cue['start'])} --> {vtt_time(cue['end'])}",
-            cue["text"],
+            (f"<v {cue['speaker']}>" if cue.get("speaker") else "") + cue["text"],
             "",
         ]
     path.write_text("\n".join(lines), encoding="utf-8")
@@ -180,13 +195,15 @@ def make_episode(spec_path: Path, show_title: str, cover: bytes) -> None:
     print(f"{mp3.name}: {duration:.1f} s, {mp3.stat().st_size} bytes, {len(cues)} cues")
 
 
-def main() -> None:
+def main(names: list[str] | None = None) -> None:
     show = yaml.safe_load((HERE / "show.yaml").read_text(encoding="utf-8"))
-    (HERE / show["artwork"]).write_bytes(cover_jpeg(ARTWORK_SIZE, "Dichterbij"))
+    if not names:
+        (HERE / show["artwork"]).write_bytes(cover_jpeg(ARTWORK_SIZE, "Dichterbij"))
     cover = cover_jpeg(300, "Dichterbij")
     for spec_path in sorted(EPISODES.glob("*.yaml")):
-        make_episode(spec_path, show["title"], cover)
+        if not names or spec_path.name in names:
+            make_episode(spec_path, show["title"], cover)
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

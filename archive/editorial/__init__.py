@@ -8,7 +8,8 @@ else in the package commits content or accounts.
 Modules: ``unit`` (the transaction, retries, conflicts, files), ``changelog``
 (the log, its followers and retention), ``content`` (stories and episodes),
 ``episodes`` (episodes from audio), ``catalog`` (shows), ``agenda`` (editions and events),
-``accounts`` (editors), ``history`` (labels and the history query).
+``persons`` (who speaks in an episode), ``accounts`` (editors), ``history`` (labels and
+the history query).
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from .content import (
 )
 from .episodes import NewAudio, create_episode, replace_audio
 from .history import ACTIONS, actor_name, history
+from .persons import save_persons, withdraw_name
 from .unit import (
     COMMAND_LINE,
     DEMO,
@@ -86,8 +88,10 @@ __all__ = [
     "save_account",
     "save_campaign",
     "save_event",
+    "save_persons",
     "start_two_factor",
     "tags_named",
     "use_second_factor",
     "withdraw",
+    "withdraw_name",
 ]

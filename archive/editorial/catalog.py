@@ -7,19 +7,38 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..models import Show, db
+from ..models import PERSON_ROLES, Person, Show, db
 from ..storage import media_store
+from ..text import clean_voice
 from .unit import Actor, EditorialError, ItemGone, Unit, run
 
 #: The feed addresses a show keeps for a move (column length 500).
 MOVE_FIELDS: tuple[str, ...] = ("old_feed_url", "new_feed_url")
 
 
+def _hosts(hosts: Any) -> list[Person]:
+    """``[{"name", "role"}]`` as the show's hosts (``podcast:person`` on the channel)."""
+    rows = hosts if isinstance(hosts, list) else []
+    people = []
+    for position, row in enumerate(r for r in rows if isinstance(r, dict)):
+        name = clean_voice(str(row.get("name") or ""))
+        role = str(row.get("role") or "host")
+        if not name or role not in PERSON_ROLES:
+            raise EditorialError(
+                f"Presentator {position + 1}: een naam en een bekende rol zijn nodig.",
+                f"bad host {row!r}",
+            )
+        people.append(Person(name=name, role=role, position=position))
+    return people
+
+
 def create_show(values: Mapping[str, Any], artwork: bytes | None, who: Actor) -> Show:
-    """A podcast; ``artwork`` (JPEG bytes) is stored under a name with its hash."""
+    """A podcast; ``artwork`` (JPEG bytes) is stored under a name with its hash;
+    ``values["hosts"]`` (``[{"name", "role"}]``) become its hosts."""
 
     def work(unit: Unit) -> Show:
-        show = Show(**values)
+        fields = {key: value for key, value in values.items() if key != "hosts"}
+        show = Show(**fields, hosts=_hosts(values.get("hosts")))
         if artwork is not None:
             name = f"show-{values['slug']}-{hashlib.sha256(artwork).hexdigest()[:12]}.jpg"
             unit.wrote(media_store().save_bytes(artwork, name))

@@ -15,6 +15,8 @@ ACTIONS: dict[str, str] = {
     "audio_replaced": "audio vervangen",
     "deleted": "verwijderd",
     "cancelled": "afgelast",
+    "persons_changed": "sprekers gewijzigd",
+    "name_withdrawn": "naam ingetrokken",
     "account_created": "account aangemaakt",
     "account_changed": "account gewijzigd",
     "account_locked": "account tijdelijk geblokkeerd",  # before revision 0004

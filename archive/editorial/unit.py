@@ -57,6 +57,8 @@ CHANGE_ACTIONS: dict[str, str] = {
     "deleted": "deleted",
     "audio_replaced": "audio_replaced",
     "cancelled": "cancelled",
+    "persons_changed": "saved",
+    "name_withdrawn": "saved",
 }
 
 #: Who acted, when it was not an editor in the browser (stored in ``AuditEvent.actor``).

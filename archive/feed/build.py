@@ -17,7 +17,7 @@ from typing import Protocol
 from feedgen.feed import FeedGenerator
 from markupsafe import escape
 
-from ..models import Episode, Show, Story
+from ..models import Episode, Person, Show, Story
 from ..text import render_markdown
 from .itunes import (
     ARTWORK_SUFFIXES,
@@ -27,7 +27,7 @@ from .itunes import (
     LimitedEntry,
     LimitedFeedGenerator,
 )
-from .podcast2 import TRANSCRIPT_TYPES, Podcast2EntryExtension, Podcast2Extension
+from .podcast2 import TRANSCRIPT_TYPES, PersonTag, Podcast2EntryExtension, Podcast2Extension
 from .websub import HubExtension
 
 #: The stories' feed: what a feed reader shows as its name.
@@ -153,6 +153,8 @@ def _channel(generator: LimitedFeedGenerator, show: Show, urls: FeedUrls) -> Non
         generator.image(url=artwork, title=show.title, link=urls.website())
     generator.podcast.locked(True, show.owner_email or None)
     generator.podcast.guid(show.guid)
+    for person in published_persons(show.hosts):
+        generator.podcast.person(person)
     if show.new_feed_url:  # moving away: where apps should go
         itunes.itunes_new_feed_url(show.new_feed_url)
     elif show.old_feed_url:  # moved in: Apple wants the new feed to name itself
@@ -191,6 +193,18 @@ def _item(generator: LimitedFeedGenerator, show: Show, episode: Episode, urls: F
             )
     if episode.chapters:
         entry.podcast.chapters(urls.chapters(episode))
+    for person in published_persons(episode.persons):
+        entry.podcast.person(person)
+
+
+def published_persons(persons: Sequence[Person]) -> list[PersonTag]:
+    """``podcast:person`` values: a withdrawn name is left out, ``img``/``href`` only as given
+    (they are stored only with consent)."""
+    return [
+        PersonTag(person.name, person.role, person.group, person.img, person.href)
+        for person in persons
+        if not person.name_withdrawn
+    ]
 
 
 def build_podcast_feed(

@@ -3,8 +3,9 @@
 Register it as ``feed.register_extension("podcast", Podcast2Extension,
 Podcast2EntryExtension)``; then ``feed.podcast.locked(...)``,
 ``feed.podcast.guid(...)``, ``entry.podcast.transcript(...)``,
-``entry.podcast.chapters(...)``, ``entry.podcast.season(...)`` and
-``entry.podcast.episode(...)`` write the ``podcast:`` tags.
+``entry.podcast.chapters(...)``, ``entry.podcast.season(...)``,
+``entry.podcast.episode(...)`` and ``person(...)`` (channel and item) write
+the ``podcast:`` tags.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ CHAPTERS_MIME = "application/json+chapters"
 TRANSCRIPT_TYPES: dict[str, str] = {
     "vtt": "text/vtt",
     "srt": "application/x-subrip",
+    "json": "application/json",
 }
 
 
@@ -39,12 +41,37 @@ class Transcript:
     rel: str | None = None
 
 
+@dataclass(frozen=True)
+class PersonTag:
+    """A ``podcast:person``: the shown name, its taxonomy role and group, ``img``/``href``."""
+
+    name: str
+    role: str
+    group: str
+    img: str = ""
+    href: str = ""
+
+
+def _persons(parent: etree._Element, persons: list[PersonTag]) -> None:
+    for person in persons:
+        element = xml_elem(_tag("person"), parent, role=person.role, group=person.group)
+        element.text = person.name
+        if person.img:
+            element.attrib["img"] = person.img
+        if person.href:
+            element.attrib["href"] = person.href
+
+
 class Podcast2Extension(BaseExtension):
-    """Channel tags: ``podcast:locked`` and ``podcast:guid``."""
+    """Channel tags: ``podcast:locked``, ``podcast:guid`` and the hosts' ``podcast:person``."""
 
     def __init__(self) -> None:
         self._locked: tuple[bool, str | None] | None = None
         self._guid: str | None = None
+        self._persons: list[PersonTag] = []
+
+    def person(self, person: PersonTag) -> None:
+        self._persons.append(person)
 
     def extend_ns(self) -> dict[str, str]:
         return {"podcast": PODCAST_NS}
@@ -67,13 +94,15 @@ class Podcast2Extension(BaseExtension):
                 element.attrib["owner"] = owner
         if self._guid:
             xml_elem(_tag("guid"), channel).text = self._guid
+        _persons(channel, self._persons)
         return rss_feed
 
 
 class Podcast2EntryExtension(BaseEntryExtension):
-    """Item tags: transcripts, chapters, season and episode."""
+    """Item tags: transcripts, chapters, season, episode and persons."""
 
     def __init__(self) -> None:
+        self._persons: list[PersonTag] = []
         self._transcripts: list[Transcript] = []
         self._chapters: str | None = None
         self._season: tuple[int, str | None] | None = None
@@ -84,6 +113,9 @@ class Podcast2EntryExtension(BaseEntryExtension):
     ) -> None:
         """Add a ``podcast:transcript`` (may be called once per format)."""
         self._transcripts.append(Transcript(url, type, language, rel))
+
+    def person(self, person: PersonTag) -> None:
+        self._persons.append(person)
 
     def chapters(self, url: str) -> None:
         self._chapters = url
@@ -111,4 +143,5 @@ class Podcast2EntryExtension(BaseEntryExtension):
                 element.attrib["name"] = name
         if self._episode is not None:
             xml_elem(_tag("episode"), entry).text = str(self._episode)
+        _persons(entry, self._persons)
         return entry

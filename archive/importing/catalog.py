@@ -52,6 +52,7 @@ SHOW_FIELDS: tuple[str, ...] = (
     "new_feed_url",
     "is_demo",
     "artwork",
+    "hosts",
 )
 EVENT_FIELDS: tuple[str, ...] = (
     "slug",

@@ -44,6 +44,7 @@ from .common import (
 
 #: Sidecar keys (YAML, or Markdown front matter whose body is the show notes).
 EPISODE_FIELDS: tuple[str, ...] = (
+    "persons",
     "title",
     "slug",
     "show",
@@ -180,7 +181,9 @@ def _show_id(slug: str | None) -> int:
 
 def editorial_values(sidecar: dict[str, Any], transcript: str | None) -> dict[str, Any]:
     """Sidecar fields as editorial values (without show, status and date)."""
-    values = {key: value for key, value in sidecar.items() if key not in CREATE_ONLY}
+    values = {
+        key: value for key, value in sidecar.items() if key not in CREATE_ONLY and key != "persons"
+    }
     if "campaign" in sidecar:
         campaign = find_campaign(sidecar["campaign"])
         values["campaign_id"] = campaign.id if campaign else None
@@ -236,6 +239,14 @@ def import_audio(path: Path) -> Outcome:
                 )
     except (AudioError, UploadTooLarge) as error:
         return Outcome(path, False, error.message)
+    if isinstance(sidecar.get("persons"), list):
+        # Stored links and pictures were given with consent; a withdrawn name stays withdrawn.
+        rows = [
+            {**row, "consent": bool(row.get("href") or row.get("img"))}
+            for row in sidecar["persons"]
+            if isinstance(row, dict)
+        ]
+        editorial.save_persons(result.episode.id, rows, editorial.IMPORT)
     return Outcome(path, True, summary(result, existing is None))
 
 

@@ -85,7 +85,9 @@ def export_campaign(campaign: Campaign, folder: Path, position: int) -> None:
 
 def export_show(show: Show, folder: Path, position: int) -> None:
     # The fields `flask import` reads back (catalog.SHOW_FIELDS), the artwork as a file.
-    values = {key: getattr(show, key) for key in SHOW_FIELDS if key != "artwork"}
+    values = {key: getattr(show, key) for key in SHOW_FIELDS if key not in ("artwork", "hosts")}
+    if show.hosts:
+        values["hosts"] = [{"name": host.name, "role": host.role} for host in show.hosts]
     if show.artwork_path:
         name = f"{show.slug}{Path(show.artwork_path).suffix}"
         _copy_media(show.artwork_path, folder / name)
@@ -132,6 +134,20 @@ def export_episode(episode: Episode, folder: Path, position: int) -> None:
         "content_note": episode.content_note,
         **_publication(episode),
         "is_demo": episode.is_demo or None,
+        "persons": [
+            _without_empty(
+                {
+                    "voice": p.voice,
+                    "name": p.name,
+                    "role": p.role,
+                    "perspective": p.perspective,
+                    "href": p.href,
+                    "img": p.img,
+                    "name_withdrawn": p.name_withdrawn or None,
+                }
+            )
+            for p in episode.persons
+        ],
     }
     if episode.artwork_path:
         name = f"{stem}{Path(episode.artwork_path).suffix}"

@@ -40,6 +40,12 @@ from .content import (
     story_tags,
     suggest_slug,
 )
+from .persons import (
+    PERSON_ROLES,
+    SPEAKER_PERSPECTIVES,
+    WITHDRAWN_LABEL,
+    Person,
+)
 from .stats import METRICS, StatsDaily, StatsProgress, StatsQuery, StatsSalt, StatsSearcher
 
 __all__ = [
@@ -48,11 +54,14 @@ __all__ = [
     "ITEM_MODELS",
     "MAX_EPISODE_NUMBER",
     "METRICS",
+    "PERSON_ROLES",
     "PERSPECTIVES",
     "READING_WORDS_PER_MINUTE",
     "ROLES",
     "SLUG_PATTERN",
+    "SPEAKER_PERSPECTIVES",
     "STATUSES",
+    "WITHDRAWN_LABEL",
     "AuditEvent",
     "Base",
     "Campaign",
@@ -61,6 +70,7 @@ __all__ = [
     "Editor",
     "Episode",
     "Event",
+    "Person",
     "Publishable",
     "RecoveryCode",
     "Show",

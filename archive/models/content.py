@@ -36,6 +36,7 @@ from .base import (
 
 if TYPE_CHECKING:
     from .agenda import Event
+    from .persons import Person
 
 log = logging.getLogger(__name__)
 
@@ -136,6 +137,9 @@ class Show(Base, Timestamps):
     new_feed_url: Mapped[str] = mapped_column(String(500), default="")
 
     episodes: Mapped[list[Episode]] = relationship(back_populates="show")
+    hosts: Mapped[list[Person]] = relationship(
+        back_populates="show", order_by="Person.position", cascade="all, delete-orphan"
+    )
 
     @classmethod
     def default(cls) -> Show | None:
@@ -190,6 +194,37 @@ class Episode(Base, Publishable):
     related_stories: Mapped[list[Story]] = relationship(
         secondary=story_episode_links, back_populates="related_episodes"
     )
+    persons: Mapped[list[Person]] = relationship(
+        back_populates="episode",
+        order_by="Person.position, Person.id",
+        cascade="all, delete-orphan",
+    )
+
+    def person_for(self, voice: str | None) -> Person | None:
+        """The person the transcript's ``voice`` is mapped to, if any."""
+        if not voice:
+            return None
+        return next((person for person in self.persons if person.voice == voice), None)
+
+    def spoken_cues(self, labelled: bool = False) -> list[Cue]:
+        """The transcript as published: each speaker as their person's shown name.
+
+        With ``labelled`` (the page, search) the name carries the perspective:
+        ``Sanne (ervaringsdeskundige)``. A voice no person is mapped to stays
+        as it is in the transcript.
+        """
+        cues = self.transcript_cues()
+        labels = {
+            person.voice: person.label if labelled else person.name
+            for person in self.persons
+            if person.voice
+        }
+        return [
+            Cue(cue.start, cue.end, cue.text, labels.get(cue.speaker, cue.speaker))
+            if cue.speaker
+            else cue
+            for cue in cues
+        ]
 
     def transcript_cues(self) -> list[Cue]:
         """The transcript as cues; an unreadable one is logged and left out (never fatal)."""

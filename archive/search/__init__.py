@@ -19,7 +19,7 @@ from flask import Flask, current_app
 
 from ..editorial import changelog
 from .cache import ResultCache
-from .follow import follow, follower_name, position
+from .follow import OutdatedIndex, follow, follower_name, position, schema_is_current
 from .querying import FacetValue, Hit, SearchResults, query
 from .store import IndexStore, RebuildRunning
 from .sync import (
@@ -36,6 +36,7 @@ __all__ = [
     "FacetValue",
     "Hit",
     "IndexStore",
+    "OutdatedIndex",
     "RebuildReport",
     "RebuildRunning",
     "ResultCache",
@@ -51,6 +52,7 @@ __all__ = [
     "rebuild",
     "remove_item",
     "result_cache",
+    "schema_is_current",
     "update_item",
 ]
 

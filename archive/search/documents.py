@@ -19,7 +19,7 @@ from whoosh import columns, fields, formats
 from whoosh.system import pack_uint
 
 from ..models import Episode, Story
-from ..text import plain_text, transcript_text
+from ..text import plain_text, transcript_text, voices
 from .analysis import (
     MAX_WORD_LENGTH,
     STOP_WORDS,
@@ -47,8 +47,11 @@ SEARCH_FIELDS: dict[str, float] = {
     "transcript": 0.8,
 }
 
-#: Facet name -> index field; all are filterable.
-FACET_FIELDS: tuple[str, ...] = ("kind", "perspective", "campaign", "tags")
+#: Facet name -> index field; all are filterable. ``speakers`` is the
+#: perspectives of who speaks in an episode (on a passage: of its speaker).
+FACET_FIELDS: tuple[str, ...] = ("kind", "perspective", "campaign", "tags", "speakers")
+#: The facets whose field holds several values per document (a list column).
+LIST_FACETS: tuple[str, ...] = ("tags", "speakers")
 
 #: The kinds a visitor finds (passages only locate a moment in an episode).
 ITEM_KINDS: tuple[str, ...] = ("story", "episode")
@@ -126,6 +129,9 @@ def make_schema() -> fields.Schema:
         body=fields.STORED(),
         passage=DutchTextField(stored=True),
         start=fields.STORED(),
+        speaker=fields.ID(stored=True),
+        role=fields.ID(stored=True),
+        speakers=TagsField(),
         tags=TagsField(),
         perspective=fields.ID(stored=True, sortable=True),
         campaign=fields.ID(stored=True, sortable=True),
@@ -139,6 +145,7 @@ def make_schema() -> fields.Schema:
 class Passage:
     start: float
     text: str
+    speaker: str | None = None
 
 
 def item_key(kind: str, item_id: int) -> str:
@@ -146,19 +153,22 @@ def item_key(kind: str, item_id: int) -> str:
 
 
 def passages(cues: list[Any], seconds: float = PASSAGE_SECONDS) -> list[Passage]:
-    """Consecutive cues grouped into passages of about ``seconds``."""
+    """Consecutive cues grouped into passages of about ``seconds``, one speaker each."""
     groups: list[Passage] = []
     start: float | None = None
+    speaker: str | None = None
     words: list[str] = []
     for cue in cues:
-        if start is not None and cue.start - start >= seconds:  # a long pause, or full
-            groups.append(Passage(start, " ".join(words)))
+        cue_speaker = getattr(cue, "speaker", None)
+        # A long pause, a full passage, or another speaker starts a new one.
+        if start is not None and (cue.start - start >= seconds or cue_speaker != speaker):
+            groups.append(Passage(start, " ".join(words), speaker))
             start, words = None, []
         if start is None:
-            start = cue.start
+            start, speaker = cue.start, cue_speaker
         words.append(cue.text)
     if start is not None and words:
-        groups.append(Passage(start, " ".join(words)))
+        groups.append(Passage(start, " ".join(words), speaker))
     return groups
 
 
@@ -178,6 +188,8 @@ def _common(item: Story | Episode) -> dict[str, Any]:
         "_stored_title": item.title,
         "summary": plain_text(item.summary) if item.summary else "",
         "tags": ",".join(tag.slug for tag in tags),
+        # Every document has the list column's value, "" too (Whoosh has no default for it).
+        "speakers": "",
         "perspective": item.perspective or "",
         "campaign": item.campaign.slug if item.campaign else "",
     }
@@ -205,15 +217,23 @@ def documents_for(item: Story | Episode) -> list[dict[str, Any]]:
     values["text"] = f"{values['summary']}\n\n{values['body']}"
     values["transcript"] = transcript_text(cues)
     values["spell"] = f"{values['title']} {values['text']} {values['transcript']}"
+    # Speakers are indexed by person id, role and perspective, never by name:
+    # a withdrawn name then cannot linger in the index's deleted documents.
+    persons = {person.voice: person for person in item.persons if person.voice}
+    spoken = [persons[voice] for voice in voices(cues) if voice in persons]
+    values["speakers"] = ",".join(sorted({p.perspective for p in spoken if p.perspective}))
     documents = [values]
     for number, passage in enumerate(passages(cues)):
-        documents.append(
-            {
-                "key": f"passage:{item.id}:{number}",
-                "item": values["item"],
-                "kind": "passage",
-                "passage": passage.text,
-                "start": passage.start,
-            }
-        )
+        document = {
+            "key": f"passage:{item.id}:{number}",
+            "item": values["item"],
+            "kind": "passage",
+            "passage": passage.text,
+            "start": passage.start,
+            "speakers": "",
+        }
+        person = persons.get(passage.speaker or "")
+        if person is not None:
+            document.update(speaker=str(person.id), role=person.role, speakers=person.perspective)
+        documents.append(document)
     return documents

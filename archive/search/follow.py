@@ -103,6 +103,15 @@ def apply_changes(store: IndexStore, generation: Path) -> int:
     return applied
 
 
+class OutdatedIndex(Exception):
+    """The index was built by an older version with other fields: it must be rebuilt."""
+
+
+def schema_is_current() -> bool:
+    store = index_store()
+    return store.schema_is_current(store.ensure())
+
+
 def follow() -> int:
     """Bring this node's index up to the change log; the number of changes applied.
 
@@ -113,6 +122,9 @@ def follow() -> int:
     store.ensure()
     with following(store):
         generation = store.current() or store.ensure()
+        if not store.schema_is_current(generation):
+            # Documents of this version would not fit; nothing is applied until a rebuild.
+            raise OutdatedIndex(f"index {generation} has an older schema: run flask reindex")
         applied = apply_changes(store, generation)
         position = read_position(generation)
     if applied:

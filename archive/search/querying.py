@@ -29,7 +29,7 @@ from ..errors import ArchiveError
 from . import syntax
 from .analysis import STOP_WORDS
 from .cache import ResultCache
-from .documents import FACET_FIELDS
+from .documents import FACET_FIELDS, LIST_FACETS
 from .excerpts import MarkFormatter, highlight_field, plain_excerpt, text_excerpt
 from .facets import ColumnFacet
 from .queries import build, leaf_terms, passage_fields, searchable
@@ -75,6 +75,9 @@ class Hit:
     perspective: str = ""
     campaign: str = ""
     tags: tuple[str, ...] = ()
+    #: For an episode: the id of the person who speaks in the best passage (shown by name
+    #: from the database; the index holds no names).
+    speaker: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -186,7 +189,7 @@ def clean_filters(filters: Mapping[str, str] | None) -> dict[str, str]:
 
 def _facet_definitions() -> dict[str, sorting.FacetType]:
     return {
-        name: ColumnFacet(name, allow_overlap=name == "tags", maptype=sorting.Count)
+        name: ColumnFacet(name, allow_overlap=name in LIST_FACETS, maptype=sorting.Count)
         for name in FACET_FIELDS
     }
 
@@ -205,33 +208,69 @@ def _facet_counts(results: Any, filters: dict[str, str]) -> dict[str, list[Facet
     return facets
 
 
+#: (start seconds, highlighted passage, the speaker's person id or None)
+BestPassage = tuple[float, str, int | None]
+
+
+def _passage_query(tree: Node | None, speakers: str | None) -> Query | None:
+    """The transcript words of ``tree`` in passages (by speakers of that perspective)."""
+    words = build(tree, passage_fields)
+    if words is None or not searchable(tree, passage_fields):
+        return None
+    clauses = [words, Term("kind", "passage")]
+    if speakers:
+        clauses.append(Term("speakers", speakers))
+    return And(clauses)
+
+
 def _best_passages(
-    searcher: Searcher, tree: Node | None, episode_keys: Iterable[str]
-) -> dict[str, tuple[float, str]]:
-    """Episode key -> (start seconds, highlighted passage) of its best-matching passage.
+    searcher: Searcher,
+    tree: Node | None,
+    episode_keys: Iterable[str],
+    speakers: str | None = None,
+) -> dict[str, BestPassage]:
+    """Episode key -> its best-matching passage (spoken by ``speakers``, when given).
 
     Only passage documents are looked at: an exclusion (``-word``) alone would
     also match the episode's own document, which has no start. A query that
     looks for nothing in the transcript (``titel:…``) points at no moment.
     """
     keys = list(episode_keys)
-    words = build(tree, passage_fields)
-    if not keys or words is None or not searchable(tree, passage_fields):
+    passage_query = _passage_query(tree, speakers)
+    if not keys or passage_query is None:
         return {}
-    query = And([words, Term("kind", "passage"), Or([Term("item", key) for key in keys])])
+    query = And([passage_query, Or([Term("item", key) for key in keys])])
     results = searcher.search(query, limit=None, terms=True)
     results.formatter = MarkFormatter()
-    best: dict[str, tuple[float, str]] = {}
+    best: dict[str, BestPassage] = {}
     for hit in results:
         key = hit["item"]
         if key not in best:
-            best[key] = (float(hit["start"]), highlight_field(hit, "passage"))
+            speaker = hit.get("speaker")
+            best[key] = (
+                float(hit["start"]),
+                highlight_field(hit, "passage"),
+                int(speaker) if speaker else None,
+            )
         if len(best) == len(keys):
             break
     return best
 
 
-def _make_hit(hit: Any, passage: tuple[float, str] | None) -> Hit:
+def _spoken_by(searcher: Searcher, tree: Node, speakers: str) -> BitSet:
+    """The episode documents with a passage by ``speakers`` that matches ``tree``."""
+    passage_query = _passage_query(tree, speakers)
+    items = set()
+    if passage_query is not None:
+        items = {hit["item"] for hit in searcher.search(passage_query, limit=None)}
+    size = searcher.doc_count_all()
+    if not items:
+        return BitSet(size=size)
+    episodes = And([Term("kind", "episode"), Or([Term("item", key) for key in sorted(items)])])
+    return BitSet(searcher.docs_for_query(episodes), size=size)
+
+
+def _make_hit(hit: Any, passage: BestPassage | None) -> Hit:
     stored = hit.fields()
     title = highlight_field(hit, "title", whole=True) or escape(stored.get("title", ""))
     excerpt = ""
@@ -255,6 +294,7 @@ def _make_hit(hit: Any, passage: tuple[float, str] | None) -> Hit:
         perspective=stored.get("perspective", ""),
         campaign=stored.get("campaign", ""),
         tags=tuple(tag for tag in stored.get("tags", "").split(",") if tag),
+        speaker=passage[2] if passage else None,
     )
 
 
@@ -361,6 +401,9 @@ def _run(
     if parsed is None:  # not reached: ``searchable`` said there is a term
         return results, None
     filter_query, valid_until = _filter_docs(searcher, active, results.now or now)
+    if filter_query and active.get("speakers"):
+        # "Wie spreekt": only what those speakers said, not just episodes they speak in.
+        filter_query = filter_query & _spoken_by(searcher, tree, active["speakers"])
     if not filter_query:
         # Nothing public (with these filters). Whoosh would read an empty filter as none.
         return results, valid_until
@@ -379,7 +422,10 @@ def _run(
     results.facets = _facet_counts(found, active)
     window = found[(results.page - 1) * page_size : results.page * page_size]
     passages = _best_passages(
-        searcher, tree, (hit["item"] for hit in window if hit["kind"] == "episode")
+        searcher,
+        tree,
+        (hit["item"] for hit in window if hit["kind"] == "episode"),
+        active.get("speakers"),
     )
     results.hits = [_make_hit(hit, passages.get(hit["item"])) for hit in window]
     if results.total < SUGGEST_BELOW:

@@ -72,6 +72,11 @@ class IndexStore:
         index.create_in(str(path), make_schema())
         return path
 
+    def schema_is_current(self, generation: Path) -> bool:
+        """Whether ``generation`` has this code's fields (after an upgrade it may not)."""
+        fields = set(index.open_dir(str(generation)).schema.names())
+        return fields == set(make_schema().names())
+
     def ensure(self) -> Path:
         """The current generation, creating an empty one the first time."""
         current = self.current()

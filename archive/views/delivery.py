@@ -12,6 +12,7 @@ and anything else in the media directory is 404.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections.abc import Callable
 from pathlib import PurePosixPath
@@ -44,7 +45,7 @@ from ..feed.state import (
     stories_state,
 )
 from ..models import Episode, Show, Story, db, utcnow
-from ..text import TranscriptError, cues_to_srt, parse_transcript
+from ..text import Cue, TranscriptError, cues_to_json, cues_to_srt, cues_to_vtt
 from . import params
 
 bp = Blueprint("delivery", __name__)
@@ -390,25 +391,27 @@ def chapters(slug: str) -> Response:
     return _text_response(chapters_json(episode), CHAPTERS_MIME)
 
 
-#: Transcript format -> how to write it from the stored WebVTT.
-TRANSCRIPT_WRITERS: dict[str, Callable[[str], str]] = {
-    "vtt": lambda source: source.lstrip("\ufeff"),
-    "srt": lambda source: cues_to_srt(parse_transcript(source, "vtt")),
+#: Transcript format -> how to write it from the cues as published (speakers by shown name).
+TRANSCRIPT_WRITERS: dict[str, Callable[[list[Cue]], str]] = {
+    "vtt": cues_to_vtt,
+    "srt": cues_to_srt,
+    "json": lambda cues: json.dumps(cues_to_json(cues), ensure_ascii=False, indent=1),
 }
 
 
 @bp.get("/podcast/<slug>/transcript.<fmt>")
 def transcript(slug: str, fmt: str) -> Response:
-    """A public episode's transcript as WebVTT (``vtt``) or SubRip (``srt``)."""
+    """A public episode's transcript as WebVTT (``vtt``), SubRip (``srt``) or
+    Podcasting 2.0 JSON (``json``), each speaker under the name the episode shows."""
     writer = TRANSCRIPT_WRITERS.get(fmt)
     if writer is None:
         abort(404)
     episode = _public_episode(slug)
-    if not episode.transcript_vtt:
+    cues = episode.spoken_cues()  # an unreadable transcript is logged there and has no cues
+    if not cues:
         abort(404)
     try:
-        parse_transcript(episode.transcript_vtt, "vtt")
-        body = writer(episode.transcript_vtt)
+        body = writer(cues)
     except TranscriptError as error:
         current_app.logger.warning("transcript of %s unusable: %s", slug, error.cause)
         abort(404)

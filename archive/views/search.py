@@ -16,7 +16,17 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from .. import search, stats
-from ..models import ITEM_MODELS, PERSPECTIVES, Campaign, Episode, Story, Tag, db
+from ..models import (
+    ITEM_MODELS,
+    PERSPECTIVES,
+    SPEAKER_PERSPECTIVES,
+    Campaign,
+    Episode,
+    Person,
+    Story,
+    Tag,
+    db,
+)
 from ..search import Hit, SearchResults
 from ..search.querying import SearchUnavailable
 from ..text import clock
@@ -30,6 +40,7 @@ FILTER_PARAMS: dict[str, str] = {
     "perspective": "perspectief",
     "campaign": "campagne",
     "tags": "onderwerp",
+    "speakers": "spreker",
 }
 #: Query parameter value -> sort order.
 SORT_PARAMS: dict[str, str] = {"relevantie": "relevance", "datum": "date"}
@@ -38,6 +49,7 @@ FACET_TITLES: dict[str, str] = {
     "perspective": "Wie vertelt",
     "campaign": "Campagne",
     "tags": "Onderwerp",
+    "speakers": "Wie spreekt",
 }
 KIND_LABELS: dict[str, str] = {"story": "Verhaal", "episode": "Podcastaflevering"}
 #: Public page endpoint per kind.
@@ -51,6 +63,8 @@ class ShownHit:
     url: str
     kind_label: str
     moment: str | None
+    #: Who says the passage shown: "Sanne (ervaringsdeskundige)", from the database.
+    speaker: str | None = None
 
 
 def item_url(kind: str, slug: str, start: float | None = None) -> str:
@@ -67,11 +81,17 @@ def _shown(hits: list[Hit]) -> list[ShownHit]:
         if ids:
             query = select(model).where(model.id.in_(ids), model.public_clause())
             rows.update(((kind, row.id), row) for row in db.session.scalars(query))
+    speaker_ids = [hit.speaker for hit in hits if hit.speaker is not None]
+    persons = {
+        person.id: person
+        for person in db.session.scalars(select(Person).where(Person.id.in_(speaker_ids)))
+    }
     shown = []
     for hit in hits:
         row = rows.get((hit.kind, hit.id))
         if row is None:
             continue
+        person = persons.get(hit.speaker) if hit.speaker is not None else None
         shown.append(
             ShownHit(
                 hit=hit,
@@ -79,6 +99,7 @@ def _shown(hits: list[Hit]) -> list[ShownHit]:
                 url=item_url(hit.kind, row.slug, hit.start),
                 kind_label=KIND_LABELS[hit.kind],
                 moment=clock(hit.start) if hit.start is not None else None,
+                speaker=person.label if person and person.episode_id == hit.id else None,
             )
         )
     return shown
@@ -98,6 +119,7 @@ def _labels(results: SearchResults) -> dict[str, dict[str, str]]:
         "perspective": dict(PERSPECTIVES),
         "campaign": _names(Campaign.slug, Campaign.name, keys.get("campaign", [])),
         "tags": _names(Tag.slug, Tag.name, keys.get("tags", [])),
+        "speakers": {key: label.capitalize() for key, label in SPEAKER_PERSPECTIVES.items()},
     }
 
 
@@ -159,7 +181,8 @@ def results_json() -> tuple[Response, int]:
     data = found.to_dict()
     shown = _shown(found.hits)
     data["hits"] = [
-        {**hit.hit.to_dict(), "url": hit.url, "kind_label": hit.kind_label} for hit in shown
+        {**hit.hit.to_dict(), "url": hit.url, "kind_label": hit.kind_label, "speaker": hit.speaker}
+        for hit in shown
     ]
     labels = _labels(found)
     for name, values in data["facets"].items():

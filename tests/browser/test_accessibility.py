@@ -16,6 +16,7 @@ PAGE_TYPES: dict[str, str] = {
     "story": "/verhalen/de-juf-die-doorvroeg",
     "podcast": "/podcast",
     "episode": "/podcast/signalen-zien",
+    "episode-conversation": "/podcast/het-gesprek",
     "campaign": "/campagne/week-2021",
     "campaigns": "/campagnes",
     "agenda": "/agenda",
@@ -25,6 +26,7 @@ PAGE_TYPES: dict[str, str] = {
     "safe-browsing": "/veilig-surfen",
     "not-found": "/bestaat-niet",
     "search": "/zoeken?q=school",
+    "search-by-speaker": "/zoeken?q=juf&spreker=storyteller",
 }
 WIDTHS: dict[str, int] = {"phone": 360, "desktop": 1280}
 

@@ -28,6 +28,7 @@ def _build(rule: Rule) -> str:
         .replace("<int:editor_id>", "1")
         .replace("<int:event_id>", "1")
         .replace("<int:campaign_id>", "1")
+        .replace("<int:person_id>", "1")
     )
 
 

@@ -51,7 +51,7 @@ def test_campaigns_page_lists_every_edition_newest_first_with_counts(client, dem
     assert newer < older
     # The 2022 example edition has one public story and no episodes.
     assert "samen kijken, samen praten 1 verhaal · 0 afleveringen" in page
-    assert re.search(r"dichterbij dan je denkt \d+ verhalen · 3 afleveringen", page)
+    assert re.search(r"dichterbij dan je denkt \d+ verhalen · 4 afleveringen", page)
 
 
 def test_a_campaign_page_has_the_seeds_shape_and_leads_to_its_items(client, demo):

@@ -111,6 +111,7 @@ from . import (  # noqa: E402, F401
     agenda,
     episodes,
     feeds,
+    persons,
     session,
     statistics,
     stories,

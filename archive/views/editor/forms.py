@@ -256,6 +256,22 @@ class WithdrawForm(Form, VersionMixin):
     submit = SubmitField("Nu offline halen")
 
 
+class PersonsForm(Form, VersionMixin):
+    """The persons of an episode; the rows themselves are read from ``person-<n>-<field>``."""
+
+    submit = SubmitField("Sprekers opslaan")
+
+
+class WithdrawNameForm(Form, VersionMixin):
+    label = StringField(
+        "Toon voortaan als",
+        default="Verteller",
+        validators=[DataRequired(REQUIRED), Length(max=120)],
+        description="Een neutrale naam, bijvoorbeeld Verteller of Ervaringsdeskundige.",
+    )
+    submit = SubmitField("Naam intrekken")
+
+
 class ConfirmForm(Form, VersionMixin):
     confirm = BooleanField(
         "Ja, definitief verwijderen", validators=[DataRequired("Vink aan om te bevestigen.")]

@@ -33,7 +33,7 @@ def embed(slug: str) -> str:
         episode=episode,
         audio_url=audio_url(episode, preview=False),
         chapters=sorted(episode.chapters or [], key=lambda c: float(c.get("start") or 0)),
-        cues=episode.transcript_cues(),
+        cues=episode.spoken_cues(labelled=True),
         page_url=seo.urls().episode_page(episode),
         description=seo.for_episode(episode, has_transcript=False).description,
         embedded=True,

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from ... import stats
 from ...models import PERSPECTIVES, Campaign, Episode, Story, db
 from ...text import render_markdown
+from ...turns import sections
 from .. import params
 from ..delivery import RequestUrls
 from . import bp, queries, seo
@@ -85,15 +86,17 @@ def embedding(episode: Episode) -> dict[str, str]:
 
 def render_episode(episode: Episode, preview: bool = False) -> str:
     """The episode page; ``preview=True`` shows a draft to editors with a banner."""
-    cues = episode.transcript_cues()
+    cues = episode.spoken_cues(labelled=True)
+    chapters = sorted(episode.chapters or [], key=lambda c: float(c.get("start") or 0))
     return render_template(
         "public/episode.html",
         episode=episode,
         audio_url=audio_url(episode, preview),
         show_notes=render_markdown(episode.show_notes),
         perspective=PERSPECTIVES.get(episode.perspective or ""),
-        chapters=sorted(episode.chapters or [], key=lambda c: float(c.get("start") or 0)),
+        chapters=chapters,
         cues=cues,
+        transcript_sections=sections(cues, chapters),
         related_stories=queries.related(Story, episode.related_stories, episode.tags),
         related_episodes=queries.related(Episode, [], episode.tags, exclude=episode),
         subscription=subscription(),
