@@ -70,6 +70,9 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:  # type: ignor
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
+    # Deleted rows are overwritten, not left in free pages: yesterday's salt and
+    # visitor hashes (archive/stats) must not survive on disk once deleted.
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
 
 

@@ -6,6 +6,9 @@
   names are read in it, and ``pg_dump --format=custom --snapshot`` dumps
   exactly that state. Only the app's schema (``current_schema()``) is dumped.
 
+Neither copy holds the statistics' salt of the day or the salted visitor
+pseudonyms (``DAY_ONLY_TABLES``): a backup outlives the day they are kept for.
+
 Restoring is the reverse: the backup API into the SQLite file, or
 ``pg_restore --clean --if-exists`` into the PostgreSQL database.
 """
@@ -21,6 +24,8 @@ from pathlib import Path
 
 from sqlalchemy import text
 from sqlalchemy.engine import URL, Connection, Engine
+
+from ..models.stats import DAY_ONLY_TABLES
 
 #: The media files rows refer to (a NULL column is left out by the caller).
 REFERENCES_SQL = (
@@ -57,12 +62,24 @@ def take_sqlite(engine: Engine, target: Path) -> Snapshot:
     copy = sqlite3.connect(target)
     try:
         source.backup(copy)  # all pages in one step: one consistent moment
+        _forget_the_day(copy)
         names = {row[0] for row in copy.execute(REFERENCES_SQL) if row[0]}
         counts = _counts(lambda sql: copy.execute(sql).fetchone()[0])
     finally:
         copy.close()
         source.close()
     return Snapshot(target, names, counts)
+
+
+def _forget_the_day(copy: sqlite3.Connection) -> None:
+    """Empty the day's salt and pseudonyms in a copy, leaving no trace in its pages."""
+    present = {row[0] for row in copy.execute("SELECT name FROM sqlite_master")}
+    copy.execute("PRAGMA secure_delete=ON")
+    for table in DAY_ONLY_TABLES:
+        if table in present:
+            copy.execute(f"DELETE FROM {table}")
+    copy.commit()
+    copy.execute("VACUUM")
 
 
 def restore_sqlite(engine: Engine, source: Path) -> None:
@@ -110,6 +127,8 @@ def take_postgresql(engine: Engine, target: Path) -> Snapshot:
         counts = _counts(lambda sql: _scalar(connection, sql))
         command = ["pg_dump", "--format=custom", f"--snapshot={snapshot_id}", "--no-owner"]
         command += [f"--schema={schema}", f"--file={target}", f"--dbname={dsn}"]
+        # The tables stay (a restore keeps its schema), their rows do not.
+        command += [f"--exclude-table-data={schema}.{table}" for table in DAY_ONLY_TABLES]
         _run(command, env)
     return Snapshot(target, names, counts)
 

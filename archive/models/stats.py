@@ -49,6 +49,11 @@ class StatsQuery(Base):
     visitors: Mapped[int] = mapped_column(Integer, default=0)
 
 
+#: Tables that hold the day's salt and salted pseudonyms: emptied with the day,
+#: never copied into a backup (archive/backup/snapshot.py).
+DAY_ONLY_TABLES: tuple[str, ...] = ("stats_salts", "stats_progress", "stats_searchers")
+
+
 class StatsSalt(Base):
     """The day's random salt (only today's row exists)."""
 
