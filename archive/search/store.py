@@ -21,7 +21,7 @@ import secrets
 import shutil
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -41,9 +41,6 @@ WRITE_RETRY_DELAY = 0.02
 
 #: Index directories a thread keeps a searcher open for (tests make many apps).
 MAX_OPEN_SEARCHERS = 4
-
-#: Memory per indexing process during a rebuild.
-REBUILD_LIMIT_MB = 256
 
 
 class RebuildRunning(Exception):
@@ -151,30 +148,6 @@ class IndexStore:
     def write_item(self, item: str, documents: list[dict[str, Any]]) -> None:
         """Bring ``item`` up to date in the current index."""
         self.replace(self.ensure(), item, documents)
-
-    def build(
-        self, documents: Iterable[dict[str, Any]], procs: int = 1, limitmb: int = REBUILD_LIMIT_MB
-    ) -> Path:
-        """A new generation holding ``documents``; not yet current.
-
-        With ``procs`` > 1 each indexing process writes a segment of its own and
-        the segments are kept as they are (``multisegment``): merging them in one
-        process at the end would take about as long as indexing them. Memory is
-        about ``procs`` x ``limitmb``.
-        """
-        generation = self.new_generation()
-        options: dict[str, Any] = {"limitmb": limitmb}
-        if procs > 1:
-            options["procs"] = procs
-            options["multisegment"] = True
-        try:
-            with self.writer(generation, **options) as writer:
-                for document in documents:
-                    writer.add_document(**document)
-        except BaseException:
-            shutil.rmtree(generation, ignore_errors=True)
-            raise
-        return generation
 
     # -- rebuild lock ------------------------------------------------------
 

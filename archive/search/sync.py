@@ -8,17 +8,18 @@ database, and :func:`update_item` / :func:`remove_item` repair single items.
 from __future__ import annotations
 
 import logging
+import shutil
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from ..editorial import changelog
 from ..models import Episode, Story, db
+from . import building
 from .documents import documents_for, item_key
 from .follow import (
     apply_changes,
@@ -30,9 +31,6 @@ from .follow import (
 )
 
 log = logging.getLogger(__name__)
-
-#: Rows read per database round trip during a rebuild.
-REBUILD_BATCH = 200
 
 #: Told (items done, documents done) after every item of a rebuild.
 Progress = Callable[[int, int], None]
@@ -68,21 +66,6 @@ def remove_item(kind: str, item_id: int) -> bool:
     return True
 
 
-def _published_rows(
-    session: Session, model: type[Story] | type[Episode]
-) -> Iterator[Story | Episode]:
-    query = (
-        select(model)
-        .where(model.published_clause())
-        .options(selectinload(model.tags), selectinload(model.campaign))
-        .order_by(model.id)
-        .execution_options(yield_per=REBUILD_BATCH)
-    )
-    for item in session.scalars(query):
-        yield item
-        session.expunge(item)
-
-
 @dataclass
 class RebuildReport:
     stories: int = 0
@@ -109,28 +92,6 @@ def count_published() -> int:
         )
 
 
-def _documents(report: RebuildReport, progress: Progress | None) -> Iterator[dict[str, Any]]:
-    """Every published item's documents, read in a session of its own."""
-    with Session(db.engine) as session:
-        yield from _session_documents(session, report, progress)
-
-
-def _session_documents(
-    session: Session, report: RebuildReport, progress: Progress | None = None
-) -> Iterator[dict[str, Any]]:
-    for model in (Story, Episode):
-        for item in _published_rows(session, model):
-            documents = documents_for(item)
-            report.documents += len(documents)
-            if model is Story:
-                report.stories += 1
-            else:
-                report.episodes += 1
-            yield from documents
-            if progress is not None:
-                progress(report.stories + report.episodes, report.documents)
-
-
 def rebuild(procs: int = 1, progress: Progress | None = None) -> RebuildReport:
     """Rebuild the whole index from the database into a new generation and swap it in.
 
@@ -143,9 +104,21 @@ def rebuild(procs: int = 1, progress: Progress | None = None) -> RebuildReport:
     store = index_store()
     report = RebuildReport()
     started = time.perf_counter()
+
+    def on_item(built: building.Built) -> None:
+        report.stories, report.episodes = built.items["story"], built.items["episode"]
+        report.documents = built.documents
+        if progress is not None:
+            progress(report.stories + report.episodes, report.documents)
+
     with store.rebuilding():
         start = changelog.last_id()
-        generation = store.build(_documents(report, progress), procs=procs)
+        generation = store.new_generation()
+        try:
+            building.build(generation, procs=procs, on_item=on_item)
+        except BaseException:
+            shutil.rmtree(generation, ignore_errors=True)
+            raise
         write_position(generation, start)
         with following(store):
             report.replayed = apply_changes(store, generation)
