@@ -21,6 +21,7 @@ read or changed on the way.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from flask import Flask, Response, current_app, request
 
@@ -79,13 +80,14 @@ class Sharing:
     allow_origin: str | None = None  # Access-Control-Allow-Origin
     expose: str | None = None  # Access-Control-Expose-Headers
 
-    def headers(self, method: str) -> dict[str, str]:
+    def headers(self, preflight: bool) -> dict[str, str]:
+        """The headers for a response; ``preflight`` for a CORS preflight (``OPTIONS``)."""
         found = {"Cross-Origin-Resource-Policy": self.resource_policy}
         if self.allow_origin:
             found["Access-Control-Allow-Origin"] = self.allow_origin
             if self.expose:
                 found["Access-Control-Expose-Headers"] = self.expose
-            if method == "OPTIONS":  # a preflight, e.g. for fetch() with If-None-Match
+            if preflight:  # e.g. for fetch() with If-None-Match
                 found.update(PREFLIGHT)
         return found
 
@@ -126,17 +128,42 @@ def sharing_of(endpoint: str | None) -> Sharing:
     return SHARING.get(endpoint or "", PAGE)
 
 
-def apply_headers(response: Response) -> Response:
+@cache
+def _wanted(
+    frameable: bool, sharing: Sharing, preflight: bool, secure: bool
+) -> tuple[tuple[str, str, str], ...]:
+    """Each ``(name, lowercase name, value)`` a response of this kind gets, in order.
+
+    Built once per combination (a few dozen at most), as :func:`apply_headers`
+    runs on every response. Where two tables name a header, the first wins.
+    """
     headers = HEADERS
-    if request.endpoint in FRAMEABLE_ENDPOINTS:
+    if frameable:
         headers = {**HEADERS, "Content-Security-Policy": FRAMEABLE_POLICY}
         del headers["X-Frame-Options"]
-    for name, value in headers.items():
-        response.headers.setdefault(name, value)
-    for name, value in sharing_of(request.endpoint).headers(request.method).items():
-        response.headers.setdefault(name, value)
-    if request.is_secure or str(current_app.config.get("BASE_URL") or "").startswith("https://"):
-        response.headers.setdefault("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY)
+    pairs = [*headers.items(), *sharing.headers(preflight).items()]
+    if secure:
+        pairs.append(("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY))
+    wanted: dict[str, tuple[str, str, str]] = {}
+    for name, value in pairs:
+        wanted.setdefault(name.lower(), (name, name.lower(), value))
+    return tuple(wanted.values())
+
+
+def apply_headers(response: Response) -> Response:
+    """Add each security and sharing header that the view has not set itself."""
+    endpoint = request.endpoint
+    base_url = str(current_app.config.get("BASE_URL") or "")
+    secure = request.is_secure or base_url.startswith("https://")
+    wanted = _wanted(
+        endpoint in FRAMEABLE_ENDPOINTS, sharing_of(endpoint), request.method == "OPTIONS", secure
+    )
+    # One pass over what the view set: Headers.setdefault (and ``in``) would scan
+    # the list and raise and catch a KeyError for every header not there yet.
+    present = {name.lower() for name, _ in response.headers}
+    for name, lowered, value in wanted:
+        if lowered not in present:
+            response.headers.add(name, value)
     return response
 
 

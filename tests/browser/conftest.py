@@ -18,7 +18,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler, HTTPServer, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -99,9 +99,8 @@ def _buffered(app: Flask):  # type: ignore[no-untyped-def]
 
 
 @contextmanager
-def _serving(app: Flask) -> Iterator[str]:
-    """Serve ``app`` on 127.0.0.1 (a random port) in a thread; yields its base URL."""
-    server = make_server("127.0.0.1", 0, _buffered(app), threaded=True)
+def _in_thread(server: HTTPServer) -> Iterator[str]:
+    """Run ``server`` in a daemon thread; yields its base URL, then stops and closes it."""
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -109,6 +108,17 @@ def _serving(app: Flask) -> Iterator[str]:
     finally:
         server.shutdown()
         thread.join(timeout=5)
+        server.server_close()
+
+
+@contextmanager
+def _serving(app: Flask) -> Iterator[str]:
+    """Serve ``app`` on 127.0.0.1 (a random port) in a thread; yields its base URL."""
+    server = make_server("127.0.0.1", 0, _buffered(app), threaded=True)
+    try:
+        with _in_thread(server) as url:
+            yield url
+    finally:
         with app.app_context():
             db.engine.dispose()
 
@@ -153,15 +163,8 @@ def other_origin(pages: dict[str, str]) -> Iterator[str]:
         def log_message(self, format: str, *args: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with _in_thread(ThreadingHTTPServer(("127.0.0.1", 0), Handler)) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
+import pytest
 from sqlalchemy import select
 
 from archive import create_app, stats
@@ -47,27 +49,29 @@ def test_probe_and_head_do_not_count(app, visitor, episode, audio_url):
     assert count("download", episode.id) == 0
 
 
-def test_ranges_count_when_together_they_make_a_minute(app, visitor, episode, audio_url, audio):
+#: One listener's ranges of a ten-minute episode, given the bytes in a minute: each
+#: ``Range`` header with the downloads counted once that request is written.
+MINUTE_CASES: dict[str, Callable[[int], list[tuple[str, int]]]] = {
+    "two-halves-make-a-minute": lambda minute: [
+        (f"bytes=0-{minute // 2 - 1}", 0),
+        (f"bytes={minute // 2}-{minute}", 1),
+    ],
+    "one-half-four-times-is-not-a-minute": lambda minute: [(f"bytes=0-{minute // 2}", 0)] * 4,
+}
+
+
+@pytest.mark.parametrize("ranges", MINUTE_CASES.values(), ids=MINUTE_CASES.keys())
+def test_ranges_count_only_when_together_they_make_a_minute(
+    app, visitor, episode, audio_url, audio, ranges
+):
     # Ten minutes of audio: a minute is a tenth of the file.
     episode.duration = 600.0
     db.session.commit()
-    tenth, listener = len(audio) // 10, visitor()
-    assert listener.get(audio_url, Range=f"bytes=0-{tenth // 2 - 1}").status_code == 206
-    flush(app)
-    assert count("download", episode.id) == 0
-    assert listener.get(audio_url, Range=f"bytes={tenth // 2}-{tenth}").status_code == 206
-    flush(app)
-    assert count("download", episode.id) == 1
-
-
-def test_the_same_half_minute_twice_is_not_a_minute(app, visitor, episode, audio_url, audio):
-    episode.duration = 600.0
-    db.session.commit()
-    half_a_minute, listener = len(audio) // 20, visitor()
-    for _ in range(4):
-        listener.get(audio_url, Range=f"bytes=0-{half_a_minute}")
+    listener = visitor()
+    for header, downloads in ranges(len(audio) // 10):
+        assert listener.get(audio_url, Range=header).status_code == 206
         flush(app)
-    assert count("download", episode.id) == 0
+        assert count("download", episode.id) == downloads
 
 
 def test_short_episode_needs_the_whole_file(app, visitor, episode, audio_url, audio):
