@@ -57,6 +57,11 @@ def normalize_word(word: str) -> str:
     return _stemmer.stem(fold_accents(lemma))
 
 
+def load_language_data() -> None:
+    """Read simplemma's Dutch data now (about a second), e.g. once before forking workers."""
+    normalize_word("kinderen")
+
+
 @lru_cache(maxsize=200_000)
 def fold_word(word: str) -> str:
     return fold_accents(word)

@@ -41,6 +41,7 @@ from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter
 
 from ..models import Episode, Story, db
+from .analysis import load_language_data
 from .documents import documents_for
 
 #: Memory for postings per indexing process; a full process writes its segment.
@@ -311,6 +312,7 @@ def _in_processes(
     done: ItemDone,
     limit_bytes: int,
 ) -> list[Any]:
+    load_language_data()  # once, shared with every worker by the fork
     context = multiprocessing.get_context("fork")
     jobs, results = context.Queue(), context.Queue()
     for batch in batches:

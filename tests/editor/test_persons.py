@@ -73,7 +73,7 @@ def test_a_bad_row_is_refused_with_422_in_dutch_and_nothing_is_saved(editor_clie
     )
     data["rows"] = "1"
     response = post_form(editor_client, _url(episode), data)
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "begint met https://" in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Episode, episode.id).persons == []

@@ -73,7 +73,9 @@ def episode_persons(episode_id: int) -> Response | str | tuple[str, int]:
         try:
             editorial.save_persons(item.id, rows, current_user, version=form.opened_version)
         except editorial.EditorialError as error:
-            return _page(item, form, rows, error.message), error.status_code
+            # Refused input (a field's error) is 422, as on every other form.
+            status = 422 if error.field else error.status_code
+            return _page(item, form, rows, error.message), status
         flash("Sprekers opgeslagen.")
         return redirect(url_for("editor.episode_persons", episode_id=item.id))
     return _page(item, form, rows, "Het formulier is verlopen; probeer het opnieuw."), 400
