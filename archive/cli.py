@@ -155,7 +155,7 @@ def check_command(deep: bool, repair: bool) -> None:
     type=click.IntRange(1, 16),
     default=DEFAULT_REINDEX_PROCS,
     show_default=True,
-    help="Indexing processes (each writes its own segment; about 256 MB each).",
+    help="Indexing processes (each about ARCHIVE_SEARCH_REBUILD_MB of memory, 512 MB by default).",
 )
 @click.option("--quiet", is_flag=True, help="No progress output, only the summary.")
 @with_appcontext

@@ -96,6 +96,7 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "SEARCH_CACHE_ENTRIES": _env_int(
             "ARCHIVE_SEARCH_CACHE_ENTRIES", 1000, minimum=0, maximum=100_000
         ),
+        "SEARCH_REBUILD_MB": _env_int("ARCHIVE_SEARCH_REBUILD_MB", 512, minimum=16),
         "RATELIMIT_STORAGE_URI": _env("ARCHIVE_RATELIMIT_STORAGE_URL", "memory://"),
         "REQUIRE_2FA": _env_bool("ARCHIVE_REQUIRE_2FA", False),
         "WEBSUB_HUB": _env_url("ARCHIVE_WEBSUB_HUB"),

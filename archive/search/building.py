@@ -44,8 +44,10 @@ from ..models import Episode, Story, db
 from .analysis import load_language_data
 from .documents import documents_for
 
-#: Memory for postings per indexing process; a full process writes its segment.
-LIMIT_MB = 256
+#: Memory for postings per indexing process (``SEARCH_REBUILD_MB``); a process
+#: whose postings reach it writes its segment and starts the next. Fewer,
+#: larger segments make searches quicker and the index smaller.
+LIMIT_MB = 512
 #: Items a worker takes at a time: a story is small, an episode has its passages.
 BATCH = {"story": 100, "episode": 5}
 #: Seconds the parent waits for a word from a worker before it checks they live.

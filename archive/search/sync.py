@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -115,7 +116,12 @@ def rebuild(procs: int = 1, progress: Progress | None = None) -> RebuildReport:
         start = changelog.last_id()
         generation = store.new_generation()
         try:
-            building.build(generation, procs=procs, on_item=on_item)
+            building.build(
+                generation,
+                procs=procs,
+                on_item=on_item,
+                limit_mb=current_app.config.get("SEARCH_REBUILD_MB", building.LIMIT_MB),
+            )
         except BaseException:
             shutil.rmtree(generation, ignore_errors=True)
             raise

@@ -190,3 +190,12 @@ def test_a_failed_rebuild_leaves_the_index_as_it_was(
     assert slugs(search.query(store, "verhaal 30"))[:1] == ["verhaal-30"]
     monkeypatch.undo()
     assert search.rebuild(procs=procs).stories == 41  # the rebuild lock was let go
+
+
+def test_the_memory_setting_decides_how_many_segments_are_written(app, archive_content) -> None:
+    generation = search.rebuild().generation
+    assert len(index.open_dir(str(generation))._segments()) == 1
+    app.config["SEARCH_REBUILD_MB"] = 0.05
+    generation = search.rebuild().generation
+    assert len(index.open_dir(str(generation))._segments()) > 1
+    assert slugs(search.query(search.index_store(), "verhaal 30"))[:1] == ["verhaal-30"]
