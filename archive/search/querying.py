@@ -19,8 +19,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from markupsafe import Markup, escape
+from whoosh import collectors
 from whoosh import index as whoosh_index
-from whoosh import sorting
 from whoosh.idsets import BitSet
 from whoosh.query import And, DateRange, Or, Query, Term
 from whoosh.searching import Searcher
@@ -31,7 +31,7 @@ from .analysis import STOP_WORDS
 from .cache import ResultCache
 from .documents import FACET_FIELDS, LIST_FACETS
 from .excerpts import MarkFormatter, highlight_field, plain_excerpt, text_excerpt
-from .facets import ColumnFacet
+from .facets import MatchMask, value_masks
 from .queries import build, leaf_terms, passage_fields, searchable
 from .store import IndexStore
 from .suggest import suggest
@@ -187,22 +187,17 @@ def clean_filters(filters: Mapping[str, str] | None) -> dict[str, str]:
 # -- searching -------------------------------------------------------------
 
 
-def _facet_definitions() -> dict[str, sorting.FacetType]:
-    return {
-        name: ColumnFacet(name, allow_overlap=name in LIST_FACETS, maptype=sorting.Count)
-        for name in FACET_FIELDS
-    }
-
-
-def _facet_counts(results: Any, filters: dict[str, str]) -> dict[str, list[FacetValue]]:
+def _facet_counts(
+    searcher: Searcher, matched: int, filters: dict[str, str]
+) -> dict[str, list[FacetValue]]:
+    """Per facet, its values among the ``matched`` documents (a bit mask), most first."""
     facets: dict[str, list[FacetValue]] = {}
     for name in FACET_FIELDS:
-        counts: dict[str, int] = {}
-        for key, count in results.groups(name).items():
-            if isinstance(key, bytes):
-                key = key.decode("utf-8")
-            if key:
-                counts[str(key)] = counts.get(str(key), 0) + count
+        counts = {
+            key: count
+            for key, mask in value_masks(searcher, name, name in LIST_FACETS).items()
+            if (count := (mask & matched).bit_count())
+        }
         values = sorted(counts.items(), key=lambda pair: (-pair[1], pair[0]))
         facets[name] = [FacetValue(key, count, filters.get(name) == key) for key, count in values]
     return facets
@@ -407,19 +402,24 @@ def _run(
     if not filter_query:
         # Nothing public (with these filters). Whoosh would read an empty filter as none.
         return results, valid_until
-    found = searcher.search(
-        parsed,
-        limit=results.page * page_size,
-        filter=filter_query,
-        groupedby=_facet_definitions(),
-        sortedby="published" if results.sort == "date" else None,
-        reverse=results.sort == "date",
-        terms=True,
-    )
+    # Every match is collected (Whoosh's TopCollector would drop the ones that
+    # cannot reach the top): total and facets are counted from a bit mask of
+    # them, not by Whoosh's facet collector, which reads every matching
+    # document's columns (most of the time of a query for a common word).
+    if results.sort == "date":
+        top: collectors.Collector = collectors.SortingCollector(
+            "published", results.page * page_size, reverse=True
+        )
+    else:
+        top = collectors.UnlimitedCollector()
+    recorder = MatchMask(collectors.TermsCollector(top), searcher.doc_count_all())
+    searcher.search_with_collector(parsed, collectors.FilterCollector(recorder, filter_query))
+    found = recorder.results()
     found.formatter = MarkFormatter()
-    results.total = len(found)
+    matched = recorder.mask()
+    results.total = matched.bit_count()
     results.page = min(results.page, results.pages)
-    results.facets = _facet_counts(found, active)
+    results.facets = _facet_counts(searcher, matched, active)
     window = found[(results.page - 1) * page_size : results.page * page_size]
     passages = _best_passages(
         searcher,

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import os
 import signal
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from whoosh import index
+from whoosh.idsets import BitSet
+from whoosh.query import DateRange
 
-from archive import search
+from archive import editorial, search
 from archive.models import Episode, Story, db
 from archive.search import building
 from archive.search.documents import documents_for, make_schema
@@ -199,3 +202,46 @@ def test_the_memory_setting_decides_how_many_segments_are_written(app, archive_c
     generation = search.rebuild().generation
     assert len(index.open_dir(str(generation))._segments()) > 1
     assert slugs(search.query(search.index_store(), "verhaal 30"))[:1] == ["verhaal-30"]
+
+
+@pytest.mark.parametrize("text", ["kinderen", "juf school", '"slaan sloeg"', "gesprek -verhaal"])
+def test_facet_counts_over_several_segments_are_whooshs_own(app, archive_content, text) -> None:
+    from whoosh import sorting
+
+    from archive.search.documents import FACET_FIELDS, LIST_FACETS
+    from archive.search.queries import build
+    from archive.search.syntax import parse
+
+    for number, story in enumerate(db.session.scalars(db.select(Story)).all()):
+        story.perspective = ("parent", "child", "professional")[number % 3]
+        story.tags = editorial.tags_named([f"thema-{number % 4}", f"extra-{number % 2}"])
+    db.session.commit()
+    app.config["SEARCH_REBUILD_MB"] = 0.05  # several segments, so masks are shifted into place
+    search.rebuild(procs=2)
+    store = search.index_store()
+    got = search.query(store, text)
+    assert got.total > 0
+
+    searcher = store.searcher()
+    public = searcher.docs_for_query(
+        DateRange("published", None, datetime.now(UTC).replace(tzinfo=None))
+    )
+    facets = {
+        name: sorting.FieldFacet(name, allow_overlap=name in LIST_FACETS, maptype=sorting.Count)
+        for name in FACET_FIELDS
+    }
+    expected = searcher.search(
+        build(parse(text).tree),
+        limit=None,
+        filter=BitSet(public, size=searcher.doc_count_all()),
+        groupedby=facets,
+    )
+    assert got.total == len(expected)
+    for name in FACET_FIELDS:
+        counts = {
+            (key.decode() if isinstance(key, bytes) else key): count
+            for key, count in expected.groups(name).items()
+            if key
+        }
+        assert {value.key: value.count for value in got.facets[name]} == counts, name
+    assert got.facets["kind"]
