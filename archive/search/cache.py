@@ -12,7 +12,6 @@ least recently used first out); 0 turns the cache off.
 
 from __future__ import annotations
 
-import copy
 import threading
 import weakref
 from collections import OrderedDict
@@ -56,7 +55,7 @@ class ResultCache:
                 if since <= moment and (until is None or moment < until):
                     self._kept[searcher].move_to_end(key)
                     self.stats.hits += 1
-                    return copy.deepcopy(results)
+                    return results.copy()
             self.stats.misses += 1
         return None
 
@@ -72,7 +71,7 @@ class ResultCache:
             return
         with self._lock:
             kept = self._kept.setdefault(searcher, OrderedDict())
-            kept[key] = (copy.deepcopy(results), moment, valid_until)
+            kept[key] = (results.copy(), moment, valid_until)
             kept.move_to_end(key)
             while len(kept) > self.entries:
                 kept.popitem(last=False)

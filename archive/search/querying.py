@@ -14,7 +14,7 @@ import os
 import re
 import weakref
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -110,6 +110,16 @@ class SearchResults:
     #: The moment "public" is judged at (None: now).
     now: datetime | None = field(default=None, repr=False, compare=False)
 
+    def copy(self) -> SearchResults:
+        """A copy whose lists and dicts may be changed; hits and facet values are immutable."""
+        return replace(
+            self,
+            hits=list(self.hits),
+            filters=dict(self.filters),
+            facets={name: list(values) for name, values in self.facets.items()},
+            messages=list(self.messages),
+        )
+
     @property
     def pages(self) -> int:
         return max(1, math.ceil(self.total / self.page_size))
@@ -135,12 +145,12 @@ class SearchResults:
         self, left_edge: int = 1, left_current: int = 1, right_current: int = 2, right_edge: int = 1
     ) -> Iterator[int | None]:
         """Page numbers to link, with None for a gap (as Flask-SQLAlchemy does)."""
-        last = 0
-        for number in range(1, self.pages + 1):
+        last, pages = 0, self.pages
+        for number in range(1, pages + 1):
             if (
                 number <= left_edge
                 or self.page - left_current <= number <= self.page + right_current
-                or number > self.pages - right_edge
+                or number > pages - right_edge
             ):
                 if last + 1 != number:
                     yield None

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
-from flask import Blueprint, jsonify, render_template, request, url_for
+from flask import Blueprint, g, jsonify, render_template, request, url_for
 from markupsafe import Markup
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -157,6 +158,24 @@ def link_args(results: SearchResults, **changes: Any) -> dict[str, Any]:
     return {key: value for key, value in args.items() if value not in (None, "")}
 
 
+#: What ``url_for`` leaves unescaped in query values (Werkzeug's ``_urlencode``).
+_QUERY_SAFE = "!$'()*,/:;?@"
+
+
+def search_link(results: SearchResults, **changes: Any) -> str:
+    """``url_for("search.results", **link_args(results, **changes))``, built cheaply.
+
+    A results page links every facet value (dozens of links); building each
+    through the URL map was a tenth of a cached answer's time. The path is
+    built once per request, the query string as ``url_for`` builds it.
+    """
+    path = g.get("search_path")
+    if path is None:
+        path = g.search_path = url_for("search.results")
+    query = urlencode(list(link_args(results, **changes).items()), safe=_QUERY_SAFE)
+    return f"{path}?{query}" if query else path
+
+
 @bp.get("/zoeken")
 def results() -> tuple[str, int]:
     found, status = _run()
@@ -172,6 +191,7 @@ def results() -> tuple[str, int]:
         facet_titles=FACET_TITLES,
         filter_params=FILTER_PARAMS,
         link_args=link_args,
+        search_link=search_link,
     ), status
 
 

@@ -162,3 +162,22 @@ def test_query_syntax_soup_never_fails(text: str) -> None:
     cleaned, _ = search.clean_query(text)
     assert cleaned.count('"') % 2 == 0
     assert len(cleaned) <= 200
+
+
+@pytest.mark.parametrize(
+    "text", ["kinderen", 'huiselijk "geweld" -pesten', "a&b=c/d?e#f%g+h", "ideeën école ß", ""]
+)
+@pytest.mark.parametrize(
+    "changes",
+    [{}, {"sorteer": "datum"}, {"sorteer": None}, {"thema": "pesten-op-school"}, {"q": "ander"}],
+)
+def test_search_links_are_what_url_for_builds(app, text, changes) -> None:
+    from flask import url_for
+
+    from archive.search import SearchResults
+    from archive.views.search import link_args, search_link
+
+    results = SearchResults(text=text, sort="date", filters={"perspective": "parent"})
+    with app.test_request_context("/zoeken"):
+        expected = url_for("search.results", **link_args(results, **changes))
+        assert search_link(results, **changes) == expected
