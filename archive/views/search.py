@@ -22,9 +22,7 @@ from ..models import (
     PERSPECTIVES,
     SPEAKER_PERSPECTIVES,
     Campaign,
-    Episode,
     Person,
-    Story,
     Tag,
     db,
 )
@@ -76,12 +74,12 @@ def item_url(kind: str, slug: str, start: float | None = None) -> str:
 
 def _shown(hits: list[Hit]) -> list[ShownHit]:
     """The hits whose rows are public now, with their current slug and a URL."""
-    rows: dict[tuple[str, int], Story | Episode] = {}
+    slugs: dict[tuple[str, int], str] = {}
     for kind, model in ITEM_MODELS.items():
         ids = [hit.id for hit in hits if hit.kind == kind]
         if ids:
-            query = select(model).where(model.id.in_(ids), model.public_clause())
-            rows.update(((kind, row.id), row) for row in db.session.scalars(query))
+            query = select(model.id, model.slug).where(model.id.in_(ids), model.public_clause())
+            slugs.update(((kind, row.id), row.slug) for row in db.session.execute(query))
     speaker_ids = [hit.speaker for hit in hits if hit.speaker is not None]
     persons = {
         person.id: person
@@ -89,15 +87,15 @@ def _shown(hits: list[Hit]) -> list[ShownHit]:
     }
     shown = []
     for hit in hits:
-        row = rows.get((hit.kind, hit.id))
-        if row is None:
+        slug = slugs.get((hit.kind, hit.id))
+        if slug is None:
             continue
         person = persons.get(hit.speaker) if hit.speaker is not None else None
         shown.append(
             ShownHit(
                 hit=hit,
                 title=hit.title,
-                url=item_url(hit.kind, row.slug, hit.start),
+                url=item_url(hit.kind, slug, hit.start),
                 kind_label=KIND_LABELS[hit.kind],
                 moment=clock(hit.start) if hit.start is not None else None,
                 speaker=person.label if person and person.episode_id == hit.id else None,
