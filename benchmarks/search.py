@@ -352,7 +352,9 @@ def _wrk(base: str, connections: int, seconds: int) -> dict[str, float]:
     return {key: float(value) for key, value in (p.split("=") for p in found.group(1).split())}
 
 
-def load(tmp: Path, cache_entries: int, workers: int, connections: int, seconds: int) -> dict:
+def load(
+    tmp: Path, cache_entries: int, workers: int, connections: int, seconds: int, warmup: int
+) -> dict:
     """Serve the corpus in ``tmp`` with gunicorn and run wrk's Zipf mix against it."""
     port = _free_port()
     environment = {
@@ -374,7 +376,7 @@ def load(tmp: Path, cache_entries: int, workers: int, connections: int, seconds:
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(f"{base}/zoeken?q=kinderen")
-        _wrk(base, connections, 15)  # warm up: open searchers, fill caches as a live site has
+        _wrk(base, connections, warmup)  # warm up: open searchers, fill caches as a live site has
         return _wrk(base, connections, seconds)
     finally:
         server.terminate()
@@ -384,9 +386,9 @@ def load(tmp: Path, cache_entries: int, workers: int, connections: int, seconds:
             print(log.name, (tmp / log.name).read_text()[-3000:])
 
 
-def print_load(results: dict[str, dict], connections: int, seconds: int) -> None:
-    print(f"load: wrk, {connections} connections, {seconds} s, Zipf mix of "
-          f"{LOAD_QUERIES.name} (500 requests)")  # fmt: skip
+def print_load(results: dict[str, dict], connections: int, seconds: int, warmup: int) -> None:
+    print(f"load: wrk, {connections} connections, {seconds} s after {warmup} s of warm-up, "
+          f"Zipf mix of {LOAD_QUERIES.name} (500 requests)")  # fmt: skip
     print(f"{'':18}{'req/s':>10}{'p50 (ms)':>10}{'p99 (ms)':>10}{'errors':>8}{'non-2xx':>9}")
     for label, figures in results.items():
         print(
@@ -407,6 +409,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (--load)")
     parser.add_argument("--connections", type=int, default=32, help="wrk connections (--load)")
     parser.add_argument("--seconds", type=int, default=30, help="wrk duration (--load)")
+    parser.add_argument(
+        "--warmup", type=int, default=15, help="seconds of load before measuring (--load)"
+    )
     args = parser.parse_args()
     loads: dict[str, dict] = {}
     stories = max(10, round(STORIES * args.scale))
@@ -457,7 +462,9 @@ def main() -> None:
                 db.session.remove()
                 db.engine.dispose()
                 for label, entries in (("with cache", 1000), ("without cache", 0)):
-                    loads[label] = load(tmp, entries, args.workers, args.connections, args.seconds)
+                    loads[label] = load(
+                        tmp, entries, args.workers, args.connections, args.seconds, args.warmup
+                    )
 
     mb = 1024 * 1024
     print(
@@ -475,7 +482,7 @@ def main() -> None:
         print(f"{label:18}{ours:12.1f}{theirs:12.1f}{ours / theirs:14.2f}")
     print(f"target: Whoosh p95 < 100 ms: {'met' if whoosh_p95 < 100 else 'NOT met'}")
     if loads:
-        print_load(loads, args.connections, args.seconds)
+        print_load(loads, args.connections, args.seconds, args.warmup)
 
 
 if __name__ == "__main__":
