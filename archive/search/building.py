@@ -40,7 +40,7 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec, W3PostingsWriter, _len
 from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter
 
-from ..models import Episode, Story, db
+from ..models import ITEM_MODELS, db
 from .analysis import load_language_data
 from .documents import documents_for
 
@@ -53,7 +53,6 @@ BATCH = {"story": 100, "episode": 5}
 #: Seconds the parent waits for a word from a worker before it checks they live.
 POLL_SECONDS = 1.0
 
-MODELS: dict[str, type[Story] | type[Episode]] = {"story": Story, "episode": Episode}
 
 #: Rough bytes per grouped posting (two array slots, a list slot, the value's
 #: object header) and per term (dictionary entry, key tuple, three containers).
@@ -71,7 +70,6 @@ class TermPool:
 
     def __init__(self) -> None:
         self.terms: dict[tuple[str, bytes], tuple[array, array, list]] = {}
-        self.fieldnames: set[str] = set()
         self.size = 0
 
     def add(self, item: tuple[str, bytes, int, float, bytes | None]) -> None:
@@ -80,7 +78,6 @@ class TermPool:
         postings = self.terms.get(key)
         if postings is None:
             postings = self.terms[key] = (array("I"), array("f"), [])
-            self.fieldnames.add(fieldname)
             self.size += TERM_BYTES + len(text)
         ids, weights, values = postings
         ids.append(docnum)
@@ -109,6 +106,10 @@ class _PostingsWriter(W3PostingsWriter):
     (Whoosh means to skip those too; a bug makes it compress them anyway).
     """
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._level = self._compression
+
     def _write_block(self, last: bool = False) -> None:
         self._compression = self._level if len(self._ids) >= COMPRESS_FROM else 0
         super()._write_block(last)
@@ -118,15 +119,13 @@ class _Codec(W3Codec):
     """Whoosh's default codec with :class:`_PostingsWriter`; stored as the default codec."""
 
     def postings_writer(self, dbfile: Any, byteids: bool = False) -> W3PostingsWriter:
-        writer = _PostingsWriter(
+        return _PostingsWriter(
             dbfile,
             blocklimit=self._blocklimit,
             byteids=byteids,
             compression=self._compression,
             inlinelimit=self._inlinelimit,
         )
-        writer._level = self._compression
-        return writer
 
     def __reduce__(self) -> tuple[type, tuple[int, int, int]]:
         # Segments keep their codec in the table of contents: readers get Whoosh's own.
@@ -186,7 +185,7 @@ def _field_lengths(documents: Any, fieldname: str) -> list[int] | None:
 class Built:
     """What a build indexed, per kind."""
 
-    items: dict[str, int] = field(default_factory=lambda: dict.fromkeys(MODELS, 0))
+    items: dict[str, int] = field(default_factory=lambda: dict.fromkeys(ITEM_MODELS, 0))
     documents: int = 0
 
     def count(self, kind: str, documents: int) -> None:
@@ -198,7 +197,7 @@ def _batches(session: Session) -> list[tuple[str, list[int]]]:
     """The ids of every published item, in batches; episodes (the heavy ones) first."""
     batches = []
     for kind in ("episode", "story"):
-        model = MODELS[kind]
+        model = ITEM_MODELS[kind]
         ids = list(
             session.scalars(select(model.id).where(model.published_clause()).order_by(model.id))
         )
@@ -220,7 +219,7 @@ def _index_share(
     try:
         with Session(db.engine) as session:
             for kind, ids in batches:
-                model = MODELS[kind]
+                model = ITEM_MODELS[kind]
                 rows = session.scalars(
                     select(model)
                     .where(model.id.in_(ids), model.published_clause())
