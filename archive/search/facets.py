@@ -14,8 +14,6 @@ from __future__ import annotations
 import weakref
 from typing import Any
 
-from whoosh import collectors
-
 _CACHE_ATTRIBUTE = "_archive_column_readers"
 
 
@@ -81,19 +79,3 @@ def value_masks(searcher: Any, fieldname: str, is_list: bool) -> dict[str, int]:
                 masks[value] = masks.get(value, 0) | (mask << offset)
         per_searcher[fieldname] = masks
     return per_searcher[fieldname]
-
-
-class MatchMask(collectors.WrappingCollector):
-    """Passes every match on to its child and records it in a bit mask (see :meth:`mask`)."""
-
-    def __init__(self, child: collectors.Collector, size: int) -> None:
-        super().__init__(child)
-        self._bits = bytearray((size + 7) // 8)
-
-    def collect(self, sub_docnum: int) -> Any:
-        docnum = self.offset + sub_docnum
-        self._bits[docnum >> 3] |= 1 << (docnum & 7)
-        return self.child.collect(sub_docnum)
-
-    def mask(self) -> int:
-        return int.from_bytes(self._bits, "little")

@@ -29,9 +29,10 @@ from ..errors import ArchiveError
 from . import syntax
 from .analysis import STOP_WORDS
 from .cache import ResultCache
+from .collecting import MatchMask, TopMatches
 from .documents import FACET_FIELDS, LIST_FACETS
 from .excerpts import MarkFormatter, highlight_field, plain_excerpt, text_excerpt
-from .facets import MatchMask, value_masks
+from .facets import value_masks
 from .queries import build, leaf_terms, passage_fields, searchable
 from .store import IndexStore
 from .suggest import suggest
@@ -412,17 +413,17 @@ def _run(
     if not filter_query:
         # Nothing public (with these filters). Whoosh would read an empty filter as none.
         return results, valid_until
-    # Every match is collected (Whoosh's TopCollector would drop the ones that
-    # cannot reach the top): total and facets are counted from a bit mask of
-    # them, not by Whoosh's facet collector, which reads every matching
-    # document's columns (most of the time of a query for a common word).
+    # Every match is seen (none skipped for not reaching the top): total and
+    # facets are counted from a bit mask of them, not by Whoosh's facet
+    # collector, which reads every matching document's columns (most of the
+    # time of a query for a common word).
     if results.sort == "date":
-        top: collectors.Collector = collectors.SortingCollector(
-            "published", results.page * page_size, reverse=True
+        top: collectors.Collector = collectors.TermsCollector(
+            collectors.SortingCollector("published", results.page * page_size, reverse=True)
         )
     else:
-        top = collectors.UnlimitedCollector()
-    recorder = MatchMask(collectors.TermsCollector(top), searcher.doc_count_all())
+        top = TopMatches(results.page * page_size)
+    recorder = MatchMask(top, searcher.doc_count_all())
     searcher.search_with_collector(parsed, collectors.FilterCollector(recorder, filter_query))
     found = recorder.results()
     found.formatter = MarkFormatter()

@@ -26,36 +26,6 @@ from archive.search.documents import documents_for, make_schema
 
 from .conftest import slugs
 
-WORDS = """
-kinderen school juf huisarts buren zorgen melding vertrouwenspersoon pleegouders
-geslagen slaan sloeg verdriet angst hulp veilig thuis gesprek luisteren
-""".split()  # noqa: SIM905
-
-
-def _transcript(number: int) -> str:
-    cues = []
-    for second in range(0, 300, 10):
-        words = " ".join(WORDS[(number + second + k) % len(WORDS)] for k in range(7))
-        voice = "Daan" if second % 20 else "Mila"
-        cues.append(
-            f"00:{second // 60:02d}:{second % 60:02d}.000 --> "
-            f"00:{(second + 10) // 60:02d}:{(second + 10) % 60:02d}.000\n<v {voice}>{words}."
-        )
-    return "WEBVTT\n\n" + "\n\n".join(cues) + "\n"
-
-
-@pytest.fixture
-def archive_content(make_story, make_episode) -> None:
-    for number in range(40):
-        text = " ".join(WORDS[(number * 3 + k) % len(WORDS)] for k in range(60))
-        make_story(
-            f"verhaal-{number}", body=f"{text}\n\nVerhaal {number} over {WORDS[number % 19]}."
-        )
-    make_story("concept", state="draft", body="geheim concept over school")
-    make_story("straks", state="scheduled", body="pas morgen over school")
-    for number in range(4):
-        make_episode(f"aflevering-{number}", transcript_vtt=_transcript(number))
-
 
 def _standard(store: search.IndexStore) -> Path:
     """A generation written by Whoosh's own writer, item by item (the reference)."""
