@@ -8,6 +8,11 @@ An answer is also only reused before the next scheduled item's moment, so it
 never shows an item before its time and never misses one after it. The
 number of answers kept per searcher is bounded (``ARCHIVE_SEARCH_CACHE_ENTRIES``,
 least recently used first out); 0 turns the cache off.
+
+The cache holds any value per owner: :func:`~.querying.query` keeps answers
+per searcher, and the search page keeps their renderings (see
+``views/search.py``). Values are returned as they were put: a caller that
+changes them copies them first.
 """
 
 from __future__ import annotations
@@ -18,10 +23,7 @@ from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from .querying import SearchResults
+from typing import Any
 
 #: Answers kept per searcher by default: about 10 KB each (10 hits with excerpts).
 DEFAULT_ENTRIES = 1000
@@ -34,7 +36,7 @@ class CacheStats:
 
 
 class ResultCache:
-    """Search answers per searcher, each valid from its moment until ``valid_until``."""
+    """Values per owner (a searcher, an app), each valid from its moment until ``valid_until``."""
 
     def __init__(self, entries: int = DEFAULT_ENTRIES) -> None:
         self.entries = entries
@@ -44,34 +46,35 @@ class ResultCache:
             weakref.WeakKeyDictionary()
         )
 
-    def get(self, searcher: Any, key: Hashable, moment: datetime) -> SearchResults | None:
-        """A copy of the answer kept for ``key``, if it still holds at ``moment``."""
+    def get(self, owner: Any, key: Hashable, moment: datetime) -> Any | None:
+        """The value kept for ``key``, if it still holds at ``moment``."""
         if self.entries <= 0:
             return None
         with self._lock:
-            kept = self._kept.get(searcher, {}).get(key)
+            kept = self._kept.get(owner, {}).get(key)
             if kept is not None:
-                results, since, until = kept
+                value, since, until = kept
                 if since <= moment and (until is None or moment < until):
-                    self._kept[searcher].move_to_end(key)
+                    self._kept[owner].move_to_end(key)
                     self.stats.hits += 1
-                    return results.copy()
+                    return value
             self.stats.misses += 1
         return None
 
     def put(
         self,
-        searcher: Any,
+        owner: Any,
         key: Hashable,
-        results: SearchResults,
+        value: Any,
         moment: datetime,
-        valid_until: datetime | None,
+        valid_until: datetime | None = None,
     ) -> None:
+        """Keep ``value`` for ``key`` from ``moment`` until ``valid_until`` (None: no end)."""
         if self.entries <= 0:
             return
         with self._lock:
-            kept = self._kept.setdefault(searcher, OrderedDict())
-            kept[key] = (results.copy(), moment, valid_until)
+            kept = self._kept.setdefault(owner, OrderedDict())
+            kept[key] = (value, moment, valid_until)
             kept.move_to_end(key)
             while len(kept) > self.entries:
                 kept.popitem(last=False)

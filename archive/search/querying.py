@@ -387,12 +387,12 @@ def query(
     try:
         searcher = store.searcher()
         if cache is not None and (kept := cache.get(searcher, key, moment)) is not None:
-            return kept
+            return kept.copy()
         answer, valid_until = _run(searcher, parsed.tree, results)
     except (OSError, whoosh_index.IndexError) as error:
         raise SearchUnavailable(MESSAGES["unavailable"], repr(error)) from error
     if cache is not None:
-        cache.put(searcher, key, answer, moment, valid_until)
+        cache.put(searcher, key, answer.copy(), moment, valid_until)
     return answer
 
 

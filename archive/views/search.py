@@ -3,20 +3,27 @@
 The index says which items match; the database says what is shown: hits
 are read back from their current public rows, so an item withdrawn or
 deleted a moment ago never appears, even if its index update failed.
+
+The page's answer part (hits, facets, paging) is rendered once per answer
+and state of the database and then kept (:func:`_answer_html`): in a
+campaign week most searches repeat one a visitor asked a moment ago.
 """
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, g, jsonify, render_template, request, url_for
+from flask import Blueprint, Flask, current_app, g, jsonify, render_template, request, url_for
 from markupsafe import Markup
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from .. import search, stats
+from ..editorial import changelog
 from ..models import (
     ITEM_MODELS,
     PERSPECTIVES,
@@ -32,6 +39,8 @@ from ..text import clock
 from . import params
 
 bp = Blueprint("search", __name__)
+
+PAGES_EXTENSION = "archive.search_pages"
 
 #: Facet -> query parameter (Dutch, as in the site's other filters).
 FILTER_PARAMS: dict[str, str] = {
@@ -174,6 +183,67 @@ def search_link(results: SearchResults, **changes: Any) -> str:
     return f"{path}?{query}" if query else path
 
 
+@bp.record_once
+def _attach_page_cache(state: Any) -> None:
+    state.app.extensions[PAGES_EXTENSION] = search.ResultCache(
+        state.app.config.get("SEARCH_CACHE_ENTRIES", 1000)
+    )
+
+
+def page_cache(app: Flask | None = None) -> search.ResultCache:
+    """Rendered answer parts of the search page (bounded like the answers)."""
+    return (app or current_app).extensions[PAGES_EXTENSION]
+
+
+def _answer_key(found: SearchResults, labels: dict[str, dict[str, str]]) -> Hashable:
+    """Everything the answer part shows, and the database state its hits are read in.
+
+    Every change to an item or a person moves the change log's newest id
+    (``changelog.last_id``); campaign and tag names are not in the log, so
+    the labels read for this request are part of the key.
+    """
+    return (
+        found.text,
+        found.page,
+        found.page_size,
+        found.sort,
+        tuple(sorted(found.filters.items())),
+        found.total,
+        tuple(found.hits),
+        tuple((name, tuple(values)) for name, values in found.facets.items()),
+        tuple(found.messages),
+        found.suggestion,
+        changelog.last_id(),
+        tuple((name, tuple(sorted(labels[name].items()))) for name in ("campaign", "tags")),
+        request.script_root,
+    )
+
+
+def _answer_html(found: SearchResults) -> Markup:
+    """The page's answer part: kept per answer and database state, rendered when new."""
+    labels = _labels(found)
+    key = _answer_key(found, labels)
+    cache = page_cache()
+    owner = current_app._get_current_object()  # type: ignore[attr-defined]
+    moment = datetime.now(UTC)
+    kept = cache.get(owner, key, moment)
+    if kept is None:
+        kept = Markup(
+            render_template(
+                "partials/search_answer.html",
+                results=found,
+                hits=_shown(found.hits),
+                labels=labels,
+                facet_titles=FACET_TITLES,
+                filter_params=FILTER_PARAMS,
+                link_args=link_args,
+                search_link=search_link,
+            )
+        )
+        cache.put(owner, key, kept, moment)
+    return kept
+
+
 @bp.get("/zoeken")
 def results() -> tuple[str, int]:
     found, status = _run()
@@ -184,12 +254,8 @@ def results() -> tuple[str, int]:
         "public/search.html",
         results=found,
         query=found.text,
-        hits=_shown(found.hits),
-        labels=_labels(found),
-        facet_titles=FACET_TITLES,
+        answer=_answer_html(found),
         filter_params=FILTER_PARAMS,
-        link_args=link_args,
-        search_link=search_link,
     ), status
 
 

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from archive import search
+from archive import editorial, search
+from archive.models import Campaign, Story, db
+from archive.search import store as store_module
+from archive.views import search as search_views
 
 TRANSCRIPT = """WEBVTT
 
@@ -181,3 +186,47 @@ def test_search_links_are_what_url_for_builds(app, text, changes) -> None:
     with app.test_request_context("/zoeken"):
         expected = url_for("search.results", **link_args(results, **changes))
         assert search_link(results, **changes) == expected
+
+
+# -- the kept answer part ----------------------------------------------------
+
+
+def test_a_repeated_search_page_is_rendered_once(app, client, site) -> None:
+    pages = search_views.page_cache(app)
+    first = client.get("/zoeken?q=juf").get_data(as_text=True)
+    misses, hits = pages.stats.misses, pages.stats.hits
+    second = client.get("/zoeken?q=juf").get_data(as_text=True)
+    assert second == first
+    assert (pages.stats.misses, pages.stats.hits) == (misses, hits + 1)
+    client.get("/zoeken?q=juf&sorteer=datum")  # another answer: rendered anew
+    assert pages.stats.misses == misses + 1
+
+
+def test_a_kept_page_follows_the_database_when_the_index_could_not(
+    app, client, site, editor, monkeypatch
+) -> None:
+    assert "/verhalen/de-juf" in client.get("/zoeken?q=juf").get_data(as_text=True)
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(store_module.IndexStore, "writer", broken)
+    story = db.session.scalar(db.select(Story).filter_by(slug="de-juf"))
+    editorial.withdraw("story", story.id, "test", editor)  # the index still has it
+    page = client.get("/zoeken?q=juf").get_data(as_text=True)
+    assert "/verhalen/de-juf" not in page
+    assert "/podcast/over-school#t=754" in page
+
+
+def test_a_kept_page_shows_a_campaigns_new_name(app, client, make_story, ctx) -> None:
+    campaign = Campaign(
+        slug="wtk-2021", name="Week 2021", year=2021,
+        starts_on=date(2021, 11, 15), ends_on=date(2021, 11, 21),
+    )  # fmt: skip
+    story = make_story("de-buurvrouw", body="De buurvrouw belde.", campaign=campaign)
+    assert search.update_item(story)
+    assert ">Week 2021</a>" in client.get("/zoeken?q=buurvrouw").get_data(as_text=True)
+    campaign.name = "Week tegen Kindermishandeling 2021"  # not in the change log
+    db.session.commit()
+    page = client.get("/zoeken?q=buurvrouw").get_data(as_text=True)
+    assert ">Week tegen Kindermishandeling 2021</a>" in page and "Week 2021<" not in page
