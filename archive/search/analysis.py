@@ -50,11 +50,26 @@ def fold_accents(word: str) -> str:
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
+#: Lemmas simplemma gets wrong for this archive: ``ouder`` is a parent here
+#: (simplemma reads it as ``oud``, older, and ``ouders`` as ``ouder``).
+LEMMAS: dict[str, str] = {"ouder": "ouder"}
+
+#: Changes with anything that changes index terms: an index analysed otherwise
+#: is outdated (``IndexStore.schema_is_current``) and must be rebuilt.
+ANALYSIS_VERSION = 2
+
+
+@lru_cache(maxsize=200_000)
+def lemma(word: str) -> str:
+    """One word's Dutch lemma, lower-case and accent-folded (``kinderen`` -> ``kind``)."""
+    word = word.lower()
+    return fold_accents(LEMMAS.get(word) or simplemma.lemmatize(word, lang="nl").lower())
+
+
 @lru_cache(maxsize=500_000)
 def normalize_word(word: str) -> str:
     """One lower-case word to its index term: lemma, folded, stemmed."""
-    lemma = simplemma.lemmatize(word, lang="nl").lower()
-    return _stemmer.stem(fold_accents(lemma))
+    return _stemmer.stem(lemma(word))
 
 
 def load_language_data() -> None:

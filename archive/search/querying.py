@@ -13,7 +13,7 @@ import math
 import os
 import re
 import weakref
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -29,11 +29,11 @@ from ..errors import ArchiveError
 from . import syntax
 from .analysis import STOP_WORDS
 from .cache import ResultCache
-from .collecting import MatchMask, TopMatches
-from .documents import FACET_FIELDS, LIST_FACETS
+from .collecting import Bonus, MatchMask, TopMatches, exact_bonus
+from .documents import FACET_FIELDS, LIST_FACETS, SEARCH_FIELDS
 from .excerpts import MarkFormatter, highlight_field, plain_excerpt, text_excerpt
 from .facets import value_masks
-from .queries import build, leaf_terms, passage_fields, searchable
+from .queries import build, exact_words, leaf_terms, passage_fields, searchable
 from .store import IndexStore
 from .suggest import suggest
 from .syntax import Node, leaves
@@ -396,6 +396,22 @@ def query(
     return answer
 
 
+def _known(searcher: Searcher) -> Callable[[str], bool]:
+    """Is this term in one of the searched fields of ``searcher``'s index?"""
+    reader = searcher.reader()
+    return lambda term: any((name, term) in reader for name in SEARCH_FIELDS)
+
+
+def _exact_bonuses(searcher: Searcher, tree: Node, known: Callable[[str], bool]) -> list[Bonus]:
+    """Exact words first: a bonus for the items that have a word of ``tree`` as written."""
+    found = []
+    for word, leaf in exact_words(tree):
+        query = build(leaf, known=known)
+        if query is not None and (bonus := exact_bonus(searcher, word, query)) is not None:
+            found.append(bonus)
+    return found
+
+
 def _run(
     searcher: Searcher, tree: Node, results: SearchResults
 ) -> tuple[SearchResults, datetime | None]:
@@ -403,7 +419,8 @@ def _run(
     now = datetime.now(UTC)
     page_size = results.page_size
     active = results.filters
-    parsed = build(tree)
+    known = _known(searcher)
+    parsed = build(tree, known=known)
     if parsed is None:  # not reached: ``searchable`` said there is a term
         return results, None
     filter_query, valid_until = _filter_docs(searcher, active, results.now or now)
@@ -422,7 +439,7 @@ def _run(
             collectors.SortingCollector("published", results.page * page_size, reverse=True)
         )
     else:
-        top = TopMatches(results.page * page_size)
+        top = TopMatches(results.page * page_size, _exact_bonuses(searcher, tree, known))
     recorder = MatchMask(top, searcher.doc_count_all())
     searcher.search_with_collector(parsed, collectors.FilterCollector(recorder, filter_query))
     found = recorder.results()

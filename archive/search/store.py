@@ -29,11 +29,14 @@ from whoosh import index
 from whoosh.searching import Searcher
 from whoosh.writing import IndexWriter
 
+from .analysis import ANALYSIS_VERSION
 from .documents import make_schema
 
 POINTER = "current"
 GENERATION_PREFIX = "gen-"
 REBUILD_LOCK = "rebuild.lock"
+#: In each generation: the ``ANALYSIS_VERSION`` its terms were made with.
+ANALYSIS_FILE = "analysis-version"
 
 #: Seconds a writer waits for another process's write lock before giving up.
 WRITE_TIMEOUT = 30.0
@@ -67,12 +70,20 @@ class IndexStore:
         path = self.root / name
         path.mkdir(parents=True)
         index.create_in(str(path), make_schema())
+        (path / ANALYSIS_FILE).write_text(f"{ANALYSIS_VERSION}\n")
         return path
 
     def schema_is_current(self, generation: Path) -> bool:
-        """Whether ``generation`` has this code's fields (after an upgrade it may not)."""
+        """Whether ``generation`` has this code's fields and terms (after an upgrade it may not).
+
+        A generation without a version file predates it (version 1).
+        """
         fields = set(index.open_dir(str(generation)).schema.names())
-        return fields == set(make_schema().names())
+        try:
+            version = int((generation / ANALYSIS_FILE).read_text())
+        except (FileNotFoundError, ValueError):
+            version = 1
+        return fields == set(make_schema().names()) and version == ANALYSIS_VERSION
 
     def ensure(self) -> Path:
         """The current generation, creating an empty one the first time."""

@@ -26,6 +26,7 @@ SAME = [
     ("gesprekken", "gesprek"),
     ("ZORGEN", "zorg"),
     ("café", "cafe"),
+    ("ouders", "ouder"),  # a parent here, not older (analysis.LEMMAS)
 ]
 
 #: Words that must stay apart.

@@ -215,3 +215,14 @@ def test_two_processes_write_at_once_and_no_update_is_lost(app_config, make_stor
     assert [child.exitcode for child in children] == [0, 0]
     results = search.query(index_dir, "signalen", page_size=50)
     assert results.total == 40
+
+
+def test_an_index_analysed_by_an_older_version_must_be_rebuilt(index_dir) -> None:
+    store = search.index_store()
+    generation = store.ensure()
+    assert store.schema_is_current(generation)
+    (generation / store_module.ANALYSIS_FILE).unlink()  # as before the version was kept
+    assert not store.schema_is_current(generation)
+    with pytest.raises(search.OutdatedIndex):
+        search.follow()
+    assert store.schema_is_current(search.rebuild().generation)

@@ -137,17 +137,16 @@ class Case:
     missing: str | None = None
 
 
-EXACT_ABOVE_LEMMA = "exact words do not yet rank above lemma-only matches"
-NO_DECOMPOUNDING = "compounds are not split or joined yet"
-
-
 CASES: dict[str, Case] = {
     # inflections and verb forms
     "sloeg finds every form of slaan": Case(
-        "sloeg", ["geslagen-worden", "opvoeden-zonder-slaan", "mijn-vader"], ordered=False
+        "sloeg",
+        ["mijn-vader", "geslagen-worden", "opvoeden-zonder-slaan"],
+        ordered=False,
+        filters={"kind": "story"},
     ),
     "sloeg ranks the exact word first": Case(
-        "sloeg", ["mijn-vader", "stiefvader", "geslagen-worden"], missing=EXACT_ABOVE_LEMMA
+        "sloeg", ["mijn-vader", "stiefvader", "geslagen-worden"]
     ),
     "geslagen finds its title first": Case(
         "geslagen", ["geslagen-worden", "opvoeden-zonder-slaan", "mijn-vader"]
@@ -181,13 +180,9 @@ CASES: dict[str, Case] = {
     "kindje ranks the exact word first": Case(
         "kindje",
         ["het-kindje-van-de-buren", "mishandeling-van-kinderen", "pleegkind"],
-        missing=EXACT_ABOVE_LEMMA,
     ),
     "ouder meets ouders": Case(
-        "ouder",
-        ["huiselijk-geweld-thuis", "opvoeden-zonder-slaan"],
-        ordered=False,
-        missing="the lemmatiser reads ouder as oud (older), ouders as ouder",
+        "ouder", ["huiselijk-geweld-thuis", "opvoeden-zonder-slaan"], ordered=False
     ),
     "pleegouder meets pleegouders": Case("pleegouder", ["pleegkind"]),
     "signaal meets signalen": Case("signaal", ["de-meldcode"]),
@@ -198,19 +193,23 @@ CASES: dict[str, Case] = {
     "kindermishandeling finds mishandeling van kinderen": Case(
         "kindermishandeling",
         ["kindermishandeling-herkennen", "mishandeling-van-kinderen"],
-        missing=NO_DECOMPOUNDING,
     ),
     "mishandeling van kinderen finds kindermishandeling": Case(
         "mishandeling van kinderen",
         ["mishandeling-van-kinderen", "kindermishandeling-herkennen"],
-        missing=NO_DECOMPOUNDING,
     ),
     "huiselijkgeweld finds huiselijk geweld": Case(
         "huiselijkgeweld",
         ["huiselijk-geweld-thuis", "mijn-vader"],
         ordered=False,
-        missing=NO_DECOMPOUNDING,
     ),
+    "a quoted compound is not split": Case(
+        '"kindermishandeling"', ["kindermishandeling-herkennen"]
+    ),
+    "a compound of known words finds items with both": Case(
+        "meldcodemishandeling", ["de-meldcode"]
+    ),
+    "a compound needs both its parts in one item": Case("kindermeldcode", []),
     "huiselijk geweld": Case(
         "huiselijk geweld", ["huiselijk-geweld-thuis", "mijn-vader"], ordered=False
     ),
