@@ -480,9 +480,24 @@ def main() -> None:
     ]
     for label, ours, theirs in rows:
         print(f"{label:18}{ours:12.1f}{theirs:12.1f}{ours / theirs:14.2f}")
-    print(f"target: Whoosh p95 < 100 ms: {'met' if whoosh_p95 < 100 else 'NOT met'}")
+    checks = [
+        ("rebuild <= 3x FTS5", whoosh_build <= 3 * fts_build),
+        ("size <= 1.5x FTS5", whoosh_size <= 1.5 * fts_size),
+        ("single-client p95 <= 50 ms", whoosh_p95 <= 50),
+    ]
     if loads:
         print_load(loads, args.connections, args.seconds, args.warmup)
+        cached, uncached = loads["with cache"], loads["without cache"]
+        checks += [
+            ("with cache >= 300 req/s", cached["requests"] / cached["seconds"] >= 300),
+            ("with cache p99 < 300 ms", cached["p99_ms"] < 300),
+            ("without cache >= 60 req/s", uncached["requests"] / uncached["seconds"] >= 60),
+            ("no errors", not any(f["errors"] or f["status_errors"] for f in loads.values())),
+        ]
+    print(
+        "targets (issue 14): "
+        + "; ".join(f"{name}: {'met' if ok else 'NOT met'}" for name, ok in checks)
+    )
 
 
 if __name__ == "__main__":
