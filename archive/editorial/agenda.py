@@ -174,11 +174,17 @@ def save_campaign(campaign_id: int | None, values: Mapping[str, Any], who: Actor
         )
         if campaign is None:
             raise ItemGone("Deze editie bestaat niet (meer).", f"campaign {campaign_id} not found")
+        old_slug = campaign.slug
         with db.session.no_autoflush:
             _apply_campaign(campaign, values)
         db.session.add(campaign)
         db.session.flush()
         unit.record("campaign", campaign.id, "created" if campaign_id is None else "changed")
+        if campaign_id is not None and campaign.slug != old_slug:
+            # Stories and episodes carry the edition's slug (search filters on it):
+            # their followers must see them again.
+            for item in [*campaign.stories, *campaign.episodes]:
+                unit.changed(item, "campaign_changed", campaign.slug)
         return campaign
 
     return run(work, who)

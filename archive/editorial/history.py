@@ -17,6 +17,7 @@ ACTIONS: dict[str, str] = {
     "cancelled": "afgelast",
     "persons_changed": "sprekers gewijzigd",
     "name_withdrawn": "naam ingetrokken",
+    "campaign_changed": "editie hernoemd",
     "account_created": "account aangemaakt",
     "account_changed": "account gewijzigd",
     "account_locked": "account tijdelijk geblokkeerd",  # before revision 0004

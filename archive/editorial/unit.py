@@ -59,6 +59,7 @@ CHANGE_ACTIONS: dict[str, str] = {
     "cancelled": "cancelled",
     "persons_changed": "saved",
     "name_withdrawn": "saved",
+    "campaign_changed": "saved",
 }
 
 #: Who acted, when it was not an editor in the browser (stored in ``AuditEvent.actor``).
