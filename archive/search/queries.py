@@ -59,8 +59,8 @@ def build(
 ) -> Query | None:
     """The Whoosh query for ``tree``, or None when nothing in it can match a term.
 
-    With ``known`` (is this term in the index?), items queries rank exact
-    words first and find compounds both ways (see the module's doc).
+    With ``known`` (is this term in the index?), an items query also finds
+    compounds both ways (see the module's doc).
     """
     if tree is None:
         return None
@@ -76,8 +76,7 @@ def build(
 
 
 def exact_words(tree: Node | None) -> list[tuple[str, Words]]:
-    """The words of ``tree`` an item may have as written (folded, as in ``spell``), each
-    with its leaf.
+    """The words an item may have as written (folded, as in ``spell``), with their leaves.
 
     Single words looked for in every field and not excluded; phrases and
     fielded words already say what they want.
@@ -92,19 +91,14 @@ def exact_words(tree: Node | None) -> list[tuple[str, Words]]:
     return list(found.items())
 
 
-def _widens(leaf: Words, fields: FieldMap, known: Known | None) -> bool:
-    """Whether a word leaf gets the exact-word and compound alternatives."""
-    return (
-        known is not None
-        and fields is item_fields
-        and leaf.field is None
-        and not leaf.quoted
-        and len(leaf.words) == 1
-    )
+def _widens(leaf: Words, fields: FieldMap) -> bool:
+    """Whether a leaf may stand for a compound: one unquoted word, in every items field."""
+    return fields is item_fields and leaf.field is None and not leaf.quoted and len(leaf.words) == 1
 
 
-def _term(word: str, fields: FieldMap, field: str | None = None) -> Query | None:
-    return _one_or(Or, [Term(name, term) for term in terms(word) for name in fields(field)])
+def _term(word: str, fields: FieldMap) -> Query | None:
+    """``word`` in every field of ``fields``."""
+    return _one_or(Or, [Term(name, term) for term in terms(word) for name in fields(None)])
 
 
 def _leaf(leaf: Words, fields: FieldMap, known: Known | None = None) -> Query | None:
@@ -116,7 +110,7 @@ def _leaf(leaf: Words, fields: FieldMap, known: Known | None = None) -> Query | 
         per_field: list[Query] = [Term(name, found[0]) for name in names]
     else:
         per_field = [Phrase(name, found) for name in names]
-    if known is not None and _widens(leaf, fields, known) and len(found) == 1:
+    if known is not None and _widens(leaf, fields) and len(found) == 1:
         parts = compounds.split(leaf.words[0], known)
         if parts is not None:
             modifier, head = (_term(part, fields) for part in parts)
@@ -134,7 +128,7 @@ def _joined(
     words = [
         (number, child.words[0])
         for number, child in enumerate(children)
-        if isinstance(child, Words) and _widens(child, fields, known) and leaf_terms(child)
+        if isinstance(child, Words) and _widens(child, fields) and leaf_terms(child)
     ]
     found = []
     for (first_at, first), (second_at, second) in pairwise(words):
