@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from archive import search
 from archive.editorial import tags_named
-from archive.models import Editor, Story, db
+from archive.models import Campaign, Editor, Story, db
 
 
 @pytest.fixture
@@ -82,3 +84,15 @@ def archive_content(make_story, make_episode) -> None:
     make_story("straks", state="scheduled", body="pas morgen over school")
     for number in range(4):
         make_episode(f"aflevering-{number}", transcript_vtt=_transcript(number))
+
+
+@pytest.fixture
+def campaign(ctx: None) -> Campaign:
+    """The 2021 edition of the Week (``week-2021``), with no items yet."""
+    edition = Campaign(
+        slug="week-2021", name="Week 2021", year=2021,
+        starts_on=date(2021, 11, 15), ends_on=date(2021, 11, 21),
+    )  # fmt: skip
+    db.session.add(edition)
+    db.session.commit()
+    return edition

@@ -228,15 +228,9 @@ def test_an_index_analysed_by_an_older_version_must_be_rebuilt(index_dir) -> Non
     assert store.schema_is_current(search.rebuild().generation)
 
 
-def test_a_campaigns_new_slug_reaches_the_index(app, editor, indexed_story, index_dir) -> None:
-    from datetime import date
-
-    from archive.models import Campaign
-
-    campaign = Campaign(
-        slug="week-2021", name="Week 2021", year=2021,
-        starts_on=date(2021, 11, 15), ends_on=date(2021, 11, 21),
-    )  # fmt: skip
+def test_a_campaigns_new_slug_reaches_the_index(
+    app, editor, indexed_story, index_dir, campaign
+) -> None:
     story = indexed_story("de-buurvrouw", body="De buurvrouw belde.", campaign=campaign)
     assert slugs(search.query(index_dir, "buurvrouw", filters={"campaign": "week-2021"}))
     editorial.save_campaign(campaign.id, {"slug": "week-tegen-kindermishandeling-2021"}, editor)

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from archive import editorial, search
-from archive.models import Campaign, Story, db
+from archive.models import Story, db
 from archive.search import store as store_module
 from archive.views import search as search_views
 
@@ -218,11 +216,7 @@ def test_a_kept_page_follows_the_database_when_the_index_could_not(
     assert "/podcast/over-school#t=754" in page
 
 
-def test_a_kept_page_shows_a_campaigns_new_name(app, client, make_story, ctx) -> None:
-    campaign = Campaign(
-        slug="wtk-2021", name="Week 2021", year=2021,
-        starts_on=date(2021, 11, 15), ends_on=date(2021, 11, 21),
-    )  # fmt: skip
+def test_a_kept_page_shows_a_campaigns_new_name(app, client, make_story, campaign) -> None:
     story = make_story("de-buurvrouw", body="De buurvrouw belde.", campaign=campaign)
     assert search.update_item(story)
     assert ">Week 2021</a>" in client.get("/zoeken?q=buurvrouw").get_data(as_text=True)
