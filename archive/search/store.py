@@ -31,6 +31,7 @@ from whoosh.writing import IndexWriter
 
 from .analysis import ANALYSIS_VERSION
 from .documents import make_schema
+from .scoring import WEIGHTING
 
 POINTER = "current"
 GENERATION_PREFIX = "gen-"
@@ -197,7 +198,7 @@ class _SearcherCache(threading.local):
         else:
             if cached is not None:
                 cached[1].close()
-            searcher = index.open_dir(str(generation)).searcher()
+            searcher = index.open_dir(str(generation)).searcher(weighting=WEIGHTING)
         self.open[store.root] = (generation, searcher)
         while len(self.open) > MAX_OPEN_SEARCHERS:
             oldest = next(iter(self.open))
