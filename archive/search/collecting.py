@@ -23,8 +23,8 @@ from typing import Any
 from whoosh import collectors
 from whoosh.query import Query, Term
 
-#: Where an item's words are as written (``documents.WordSetField``).
-EXACT_FIELD = "spell"
+from .documents import SPELL_FIELD
+
 #: How far above the most the word's own query can score an exact match lands.
 EXACT_MARGIN = 1.1
 
@@ -38,7 +38,7 @@ def exact_bonus(searcher: Any, word: str, query: Query) -> Bonus | None:
     The bonus is more than ``query`` (the word's query: its terms in every
     field, compound alternatives) can score for any document.
     """
-    docs = set(searcher.docs_for_query(Term(EXACT_FIELD, word)))
+    docs = set(searcher.docs_for_query(Term(SPELL_FIELD, word)))
     if not docs:
         return None
     k1 = getattr(searcher.weighting, "K1", 1.2)

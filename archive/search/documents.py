@@ -31,6 +31,8 @@ from .analysis import (
 )
 
 _WORDS = re.compile(WORD_PATTERN)
+#: The field of each item's distinct words as written (suggestions, exact words first).
+SPELL_FIELD = "spell"
 #: Shorter words get no spelling suggestions.
 MIN_SPELL_LENGTH = 3
 
@@ -108,12 +110,16 @@ class WordSetField(fields.FieldType):
 
     def index(self, value: str, **kwargs: Any) -> list[tuple[bytes, int, float, bytes]]:
         one = pack_uint(1)
-        words = {
-            fold_word(word)
-            for word in _WORDS.findall(value.lower())
-            if MIN_SPELL_LENGTH <= len(word) <= MAX_WORD_LENGTH and word not in STOP_WORDS
-        }
-        return [(word.encode("utf-8"), 1, 1.0, one) for word in sorted(words)]
+        return [(word.encode("utf-8"), 1, 1.0, one) for word in sorted(spell_words(value))]
+
+
+def spell_words(text: str) -> set[str]:
+    """The distinct words of ``text`` as :data:`SPELL_FIELD` holds them (folded, not stemmed)."""
+    return {
+        fold_word(word)
+        for word in _WORDS.findall(text.lower())
+        if MIN_SPELL_LENGTH <= len(word) <= MAX_WORD_LENGTH and word not in STOP_WORDS
+    }
 
 
 def make_schema() -> fields.Schema:
@@ -210,13 +216,13 @@ def documents_for(item: Story | Episode) -> list[dict[str, Any]]:
     if isinstance(item, Story):
         values["body"] = plain_text(item.body)
         values["text"] = f"{values['summary']}\n\n{values['body']}"
-        values["spell"] = f"{values['title']} {values['text']}"
+        values[SPELL_FIELD] = f"{values['title']} {values['text']}"
         return [values]
     cues = item.transcript_cues()
     values["body"] = plain_text(item.show_notes) if item.show_notes else ""
     values["text"] = f"{values['summary']}\n\n{values['body']}"
     values["transcript"] = transcript_text(cues)
-    values["spell"] = f"{values['title']} {values['text']} {values['transcript']}"
+    values[SPELL_FIELD] = f"{values['title']} {values['text']} {values['transcript']}"
     # Speakers are indexed by person id, role and perspective, never by name:
     # a withdrawn name then cannot linger in the index's deleted documents.
     persons = {person.voice: person for person in item.persons if person.voice}

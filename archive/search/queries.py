@@ -24,9 +24,9 @@ from itertools import pairwise
 from whoosh.query import And, AndNot, Not, Or, Phrase, Query, Term
 
 from . import compounds
-from .analysis import STOP_WORDS, fold_word, terms
+from .analysis import fold_word, terms
 from .compounds import OF, Known
-from .documents import MIN_SPELL_LENGTH, SEARCH_FIELDS
+from .documents import SEARCH_FIELDS, spell_words
 from .syntax import AllOf, Excluded, Node, Words, leaves
 
 #: A leaf's field (None: any) -> the index fields to look in (empty: leave it out).
@@ -76,7 +76,7 @@ def build(
 
 
 def exact_words(tree: Node | None) -> list[tuple[str, Words]]:
-    """The words an item may have as written (folded, as in ``spell``), with their leaves.
+    """The words an item may have as written (``documents.spell_words``), with their leaves.
 
     Single words looked for in every field and not excluded; phrases and
     fielded words already say what they want.
@@ -86,7 +86,7 @@ def exact_words(tree: Node | None) -> list[tuple[str, Words]]:
         if negated or leaf.quoted or leaf.field is not None or len(leaf.words) != 1:
             continue
         word = fold_word(leaf.words[0].lower())
-        if len(word) >= MIN_SPELL_LENGTH and word not in STOP_WORDS and leaf_terms(leaf):
+        if word in spell_words(leaf.words[0]) and leaf_terms(leaf):
             found.setdefault(word, leaf)
     return list(found.items())
 

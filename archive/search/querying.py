@@ -9,6 +9,7 @@ for visitors.
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import re
@@ -397,9 +398,17 @@ def query(
 
 
 def _known(searcher: Searcher) -> Callable[[str], bool]:
-    """Is this term in one of the searched fields of ``searcher``'s index?"""
+    """Is this term in one of the searched fields of ``searcher``'s index?
+
+    Remembered for the query: its exact-word bonuses build each word's query again.
+    """
     reader = searcher.reader()
-    return lambda term: any((name, term) in reader for name in SEARCH_FIELDS)
+
+    @functools.cache
+    def known(term: str) -> bool:
+        return any((name, term) in reader for name in SEARCH_FIELDS)
+
+    return known
 
 
 def _exact_bonuses(searcher: Searcher, tree: Node, known: Callable[[str], bool]) -> list[Bonus]:

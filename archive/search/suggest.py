@@ -22,11 +22,10 @@ from whoosh.searching import Searcher
 from whoosh.spelling import Corrector
 
 from .analysis import STOP_WORDS, fold_accents, terms
-from .documents import SEARCH_FIELDS
+from .documents import SEARCH_FIELDS, SPELL_FIELD
 from .queries import build
 from .syntax import Node, Words, map_words, render
 
-SPELL_FIELD = "spell"
 _WORD = re.compile(r"\w+")
 #: Shorter words are not corrected.
 MIN_LENGTH = 3
