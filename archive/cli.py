@@ -15,7 +15,7 @@ from flask.cli import with_appcontext
 
 from . import database, demo, editorial, search, stats
 from .checks import check_index, check_media
-from .cli_stats import stats_command
+from .cli_stats import count_downloads, stats_command
 from .cli_transfer import COMMANDS as TRANSFER_COMMANDS
 from .cli_websub import publish_due
 from .demo import statistics as demo_statistics
@@ -44,6 +44,7 @@ def init_app(app: Flask) -> None:
         *TRANSFER_COMMANDS,
         publish_due,
         stats_command,
+        count_downloads,
     ):
         app.cli.add_command(command)
 

@@ -1,4 +1,5 @@
-"""``flask stats``: the editors' statistics tables in a terminal, or as CSV.
+"""``flask stats``: the editors' statistics tables in a terminal, or as CSV;
+``flask count-downloads``: downloads counted from nginx's log.
 
 Registered by :mod:`archive.cli`; the tables come from :mod:`archive.stats.reports`,
 the same ones ``/beheer`` shows and offers as CSV.
@@ -6,13 +7,18 @@ the same ones ``/beheer`` shows and offers as CSV.
 
 from __future__ import annotations
 
+import contextlib
+import signal
+import threading
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
 from . import stats
-from .stats import reports
+from .stats import proxylog, reports
 from .stats.reports import Table
 
 #: Command-line name -> the report's name in :data:`reports.REPORTS` (and the CSV URLs).
@@ -71,3 +77,31 @@ def stats_command(table: str, since: datetime | None, until: datetime | None, as
     stats.recorder().flush()
     found = reports.REPORTS[TABLES[table]](first, last)
     click.echo(found.csv() if as_csv else render(found), nl=not as_csv)
+
+
+@click.command("count-downloads")
+@click.option(
+    "--socket",
+    "path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default="/run/archive/stats.sock",
+    show_default=True,
+    help="The unix socket nginx logs media requests to (ARCHIVE_STATS_SOCKET of render.py).",
+)
+@with_appcontext
+def count_downloads(path: Path) -> None:
+    """Count downloads from nginx's log lines, until stopped (SIGTERM or Ctrl-C).
+
+    Behind nginx the audio is sent by nginx, so it is nginx's log that says what
+    was downloaded. Run one beside each nginx (deploy/archive-stats.service).
+    Each line is hashed and counted at once; no line is stored.
+    """
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    click.echo(f"Counting downloads from {path}.")
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    counter = None
+    with contextlib.suppress(KeyboardInterrupt):
+        counter = proxylog.listen(app, path, stop)
+    if counter is not None:
+        click.echo(f"Stopped: {counter.lines} lines, {counter.counted} counted fetches.")

@@ -101,6 +101,7 @@ PUBLIC_DOCUMENT = Sharing("cross-origin", "*", "ETag")
 #: Endpoint -> its sharing; every other endpoint (and an unknown URL) is a :data:`PAGE`.
 SHARING: dict[str, Sharing] = {
     "delivery.media": PUBLIC_FILE,
+    "delivery.media_check": PUBLIC_FILE,  # its headers are the ones nginx sends with the audio
     "delivery.artwork": PUBLIC_FILE,
     "delivery.podcast_feed": PUBLIC_DOCUMENT,
     "delivery.show_feed": PUBLIC_DOCUMENT,

@@ -8,8 +8,8 @@ Builds a throw-away archive in a new schema of the local PostgreSQL
 stories and 200 episodes, inserted in bulk (the episodes' audio are hard links
 of one demo MP3 looped past 1 MB), then each node's index rebuilt. Two gunicorn
 nodes run ``deploy/gunicorn.conf.py`` with their own ``flask follow``; nginx
-runs ``deploy/nginx/archive.conf`` as rendered by ``deploy/nginx/render.py``
-(see ``tests/serving.py``).
+runs ``deploy/nginx/archive.conf`` as rendered by ``deploy/nginx/render.py``,
+with ``flask count-downloads`` counting its media lines (see ``tests/serving.py``).
 
 The campaign-week mix is one wrk per route, all at once, each with
 ``--connections`` connections for ``--seconds``: the home page, a story, an
@@ -18,7 +18,7 @@ audio. It runs three times in the same run:
 
 - ``site``: the real nginx site (micro-cache on);
 - ``app only``: the same site with ``proxy_cache off`` (every request reaches
-  a node; media still go through the app's check and X-Accel-Redirect);
+  a node; every media request asks a node whether its episode is public);
 - ``static``: nginx serving a saved copy of the same responses as plain files.
 
 With ``--alone`` each route runs on its own in turn instead (six times as long),
@@ -52,7 +52,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from serving import app_node, free_port, nginx, nginx_binary, render_site  # noqa: E402
+from serving import (  # noqa: E402
+    app_node,
+    download_counter,
+    free_port,
+    nginx,
+    nginx_binary,
+    render_site,
+)
 from sqlalchemy import create_engine, make_url, select, text  # noqa: E402
 from sqlalchemy.pool import NullPool  # noqa: E402
 
@@ -75,6 +82,7 @@ WORDS = [
 ]  # fmt: skip
 TAGS = ["School", "Thuis", "Buren", "Sport", "Hulp zoeken", "Zorg", "Vriendschap", "Melden"]
 SEARCH_WORD = "school"
+PLAYER = "AntennaPod/3.2.0"
 
 #: Route -> the request wrk sends (path filled in from the content), and its kind.
 ROUTES: dict[str, str] = {
@@ -237,7 +245,10 @@ def requests_for(config: dict, stories: int, episodes: int) -> dict[str, Request
         "episode": Request(f"/podcast/{episode_slug}"),
         "search": Request(f"/zoeken?q={SEARCH_WORD}"),
         "feed": Request("/podcast/feed.xml"),
-        "media 1 MB": Request(f"/media/{audio}", (f"Range: bytes=0-{RANGE_BYTES - 1}",)),
+        # A podcast app's User-Agent: each request is a line flask count-downloads counts.
+        "media 1 MB": Request(
+            f"/media/{audio}", (f"Range: bytes=0-{RANGE_BYTES - 1}", f"User-Agent: {PLAYER}")
+        ),
     }
     assert list(paths) == list(ROUTES)
     return paths
@@ -334,6 +345,12 @@ def error_log_summary(prefix: Path, top: int = 3) -> str:
     return "\n".join([f"  nginx error log: {len(lines)} lines, most frequent:", *shown])
 
 
+def counted(log: Path) -> str:
+    """What ``flask count-downloads`` said when it stopped (lines read, fetches counted)."""
+    said = [line for line in log.read_text().splitlines() if line.startswith("Stopped:")]
+    return "\n  flask count-downloads: " + (said[-1] if said else "no report")
+
+
 # --- report ------------------------------------------------------------------------------
 
 
@@ -428,11 +445,15 @@ def main() -> None:
             site = render_site(upstreams, port, prefix, config["MEDIA_DIR"])
             if not cached:
                 site = site.replace("proxy_cache archive_micro;", "proxy_cache off;")
-            with nginx(prefix, site, worker_processes="auto") as base:
+            counter_log = stack.enter_context((workdir / f"counter-{port}.log").open("w"))
+            with (
+                download_counter(config, nodes[0].index, prefix, counter_log),
+                nginx(prefix, site, worker_processes="auto") as base,
+            ):
                 if cached:
                     static_requests = save_static_copy(base, requests, workdir / "static")
                 results[label] = load(base, requests, args.seconds, args.connections, args.alone)
-            logs[label] = error_log_summary(prefix)
+            logs[label] = error_log_summary(prefix) + counted(workdir / f"counter-{port}.log")
         prefix = workdir / "nginx-static"
         port = free_port()
         static_site = STATIC_SITE.format(

@@ -152,6 +152,29 @@ def _running(
             process.wait()
 
 
+def stats_socket(prefix: Path) -> Path:
+    """Where nginx under ``prefix`` sends its media log lines (``flask count-downloads``)."""
+    return prefix / "stats.sock"
+
+
+@contextmanager
+def download_counter(
+    config: Mapping, index: Path, prefix: Path, output: IO[str] | None = None, **extra: str
+) -> Iterator[Path]:
+    """``flask count-downloads`` on nginx's socket under ``prefix`` (yields the socket)."""
+    path = stats_socket(prefix)
+    prefix.mkdir(parents=True, exist_ok=True)
+    env = node_environment(config, index, **extra)
+    command = [str(FLASK), "count-downloads", "--socket", str(path)]
+    with _running(command, env, output) as process:
+        deadline = time.monotonic() + 60
+        while not path.is_socket():
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"flask count-downloads did not open {path}")
+            time.sleep(0.1)
+        yield path
+
+
 def render_site(upstreams: list[str], listen: int, prefix: Path, media: str) -> str:
     """``deploy/nginx/archive.conf`` rendered by ``render.py`` for this prefix."""
     env = {
@@ -163,6 +186,7 @@ def render_site(upstreams: list[str], listen: int, prefix: Path, media: str) -> 
         "ARCHIVE_X_ACCEL_REDIRECT": ACCEL_PREFIX,
         "ARCHIVE_NGINX_CACHE_DIR": str(prefix / "cache"),
         "ARCHIVE_ACCESS_LOG": str(prefix / "access.log"),
+        "ARCHIVE_STATS_SOCKET": str(stats_socket(prefix)),
     }
     result = subprocess.run(
         [sys.executable, str(NGINX_RENDER)], env=env, capture_output=True, text=True, check=True

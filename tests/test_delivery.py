@@ -223,6 +223,22 @@ def test_x_accel_redirect_hands_audio_to_nginx(app_config):
         db.engine.dispose()
 
 
+def test_nginx_is_told_whether_a_media_file_is_public(client, episode, secrets_around_media):
+    """``auth_request`` in deploy/nginx/archive.conf: 204 with the audio's headers, else 403."""
+    public = client.get(f"/_intern/media/{episode.audio_path}")
+    assert public.status_code == 204 and public.data == b""
+    assert public.cache_control.public and public.cache_control.immutable
+    assert public.cache_control.max_age == 365 * 24 * 3600
+    assert public.headers["Access-Control-Allow-Origin"] == "*"
+    assert public.headers["Cross-Origin-Resource-Policy"] == "cross-origin"
+    assert public.headers["X-Content-Type-Options"] == "nosniff"
+    for name in ("los-bestand.mp3", "../secret.txt", ".hidden", "a/b.mp3", "%00.mp3"):
+        assert client.get(f"/_intern/media/{name}").status_code in {403, 404}, name
+    episode.withdraw("test")
+    db.session.commit()
+    assert client.get(f"/_intern/media/{episode.audio_path}").status_code == 403
+
+
 # Feeds: conditional GET and compression.
 
 

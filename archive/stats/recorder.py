@@ -16,6 +16,7 @@ import threading
 import time
 import weakref
 from datetime import date
+from typing import NamedTuple
 
 from flask import Flask, Response, current_app, request
 from sqlalchemy.exc import SQLAlchemyError
@@ -60,6 +61,22 @@ def normalise_query(text: str) -> str:
     return " ".join(text.lower().split())[:QUERY_LENGTH].strip()
 
 
+class Visit(NamedTuple):
+    """Who asked, as far as counting needs: the method, the address and the User-Agent.
+
+    Held for one call only: the address and the User-Agent are hashed at once
+    and never kept.
+    """
+
+    method: str
+    address: str
+    user_agent: str
+
+    @classmethod
+    def of_request(cls) -> Visit:
+        return cls(request.method, request.remote_addr or "", request.user_agent.string)
+
+
 class Recorder:
     """The node's buffer of not yet written counts."""
 
@@ -81,13 +98,23 @@ class Recorder:
     # -- what views call -------------------------------------------------------
 
     def download(
-        self, episode_id: int, size: int, duration: float | None, piece: byte_ranges.Range
+        self,
+        episode_id: int,
+        size: int,
+        duration: float | None,
+        piece: byte_ranges.Range,
+        visit: Visit | None = None,
     ) -> None:
-        """A GET of ``piece`` (start, stop) of an episode's audio (``size`` bytes)."""
-        app = self._app_of_request()
+        """A GET of ``piece`` (start, stop) of an episode's audio (``size`` bytes).
+
+        By the request being answered, or by ``visit`` (a line of nginx's log,
+        :mod:`.proxylog`).
+        """
+        visit = visit or Visit.of_request()
+        app = self._app_of(visit)
         if app is None:
             return
-        day, visitor = self._visitor()
+        day, visitor = self._visitor(visit)
         with self._lock:
             self._fetches.setdefault((day, visitor, episode_id, app), []).append(piece)
             self._needed[episode_id] = byte_ranges.threshold(size, duration)
@@ -95,7 +122,7 @@ class Recorder:
 
     def page_view(self, metric: str, item_id: int) -> None:
         """A page view (``read`` for a story, ``view`` for an episode) by a visitor, not a bot."""
-        if self._app_of_request() is None:
+        if self._app_of(Visit.of_request()) is None:
             return
         key = (today(), metric, item_id, "")
         with self._lock:
@@ -105,9 +132,10 @@ class Recorder:
     def search(self, text: str, found: int) -> None:
         """A search for ``text`` that found ``found`` results."""
         query = normalise_query(text)
-        if not query or self._app_of_request() is None:
+        visit = Visit.of_request()
+        if not query or self._app_of(visit) is None:
             return
-        day, visitor = self._visitor()
+        day, visitor = self._visitor(visit)
         with self._lock:
             self._searches.append((day, visitor, query, found == 0))
             self._pending += 1
@@ -160,22 +188,20 @@ class Recorder:
 
     # -- who -------------------------------------------------------------------
 
-    def _app_of_request(self) -> str | None:
-        """The app asking, or None when this request does not count (off, HEAD, a bot)."""
-        if not self.enabled or request.method != "GET":
+    def _app_of(self, visit: Visit) -> str | None:
+        """The app asking, or None when this visit does not count (off, HEAD, a bot)."""
+        if not self.enabled or visit.method != "GET":
             return None
-        return agents.app_of(request.user_agent.string)
+        return agents.app_of(visit.user_agent)
 
-    def _visitor(self) -> tuple[date, str]:
+    def _visitor(self, visit: Visit) -> tuple[date, str]:
         day = today()
         salt = self._salt
         if salt is None or salt[0] != day:
             with self.app.app_context(), db.engine.begin() as connection:
                 salt = (day, store.salt_for(connection, day))
             self._salt = salt
-        return day, store.visitor_hash(
-            salt[1], request.remote_addr or "", request.user_agent.string
-        )
+        return day, store.visitor_hash(salt[1], visit.address, visit.user_agent)
 
 
 def flush_after(response: Response) -> Response:

@@ -228,11 +228,16 @@ def stories_feed() -> Response:
     return _feed_response(state, build, ATOM_MIME)
 
 
-def _plain_name(name: str) -> str:
-    """A stored file name, or 404: no folders, no ``..``, no hidden files."""
+def _is_plain_name(name: str) -> bool:
+    """True for a stored file's name: no folders, no ``..``, no hidden files."""
     if not name or "\\" in name or "\x00" in name or name.startswith("."):
-        abort(404)
-    if PurePosixPath(name).name != name:
+        return False
+    return PurePosixPath(name).name == name
+
+
+def _plain_name(name: str) -> str:
+    """A stored file name, or 404."""
+    if not _is_plain_name(name):
         abort(404)
     return name
 
@@ -252,13 +257,18 @@ def _send(name: str, mimetype: str, max_age: int) -> Response:
             etag=True,
             max_age=max_age,
         )
+    _cache_for(response, max_age)
+    if prefix:
+        return response  # nginx answers conditions and ranges itself
+    return answer(response, response.content_length)
+
+
+def _cache_for(response: Response, max_age: int) -> None:
+    """Public caching for ``max_age`` seconds; audio (content-hashed names) is immutable."""
     response.cache_control.public = True
     response.cache_control.max_age = max_age
     if max_age == MEDIA_MAX_AGE:
         response.cache_control.immutable = True
-    if prefix:
-        return response  # nginx answers conditions and ranges itself
-    return answer(response, response.content_length)
 
 
 def answer(response: Response, length: int | None = None) -> Response:
@@ -286,15 +296,42 @@ def answer(response: Response, length: int | None = None) -> Response:
 
 @bp.get("/media/<path:name>")
 def media(name: str) -> Response:
-    """A public episode's audio (GET and HEAD, byte ranges); GETs are counted."""
+    """A public episode's audio (GET and HEAD, byte ranges); GETs are counted.
+
+    Behind nginx (``X_ACCEL_REDIRECT``) nginx sends the bytes, and counts
+    them: its log lines reach ``flask count-downloads`` (:mod:`archive.stats.proxylog`),
+    which knows the bytes really sent. The app counts nothing then, so no
+    download is counted twice.
+    """
     _plain_name(name)
     audio = _public_audio(name)
     if audio is None:
         abort(404)
     response = _send(name, audio.mime or "application/octet-stream", MEDIA_MAX_AGE)
+    if "X-Accel-Redirect" in response.headers:
+        return response
     piece = _served_piece(response, audio.size)
     if piece is not None:
         stats.recorder().download(audio.id, audio.size or 0, audio.duration, piece)
+    return response
+
+
+@bp.get("/_intern/media/<path:name>")
+def media_check(name: str) -> Response:
+    """Whether nginx may send ``/media/<name>``: 204 for a public episode's audio, else 403.
+
+    nginx's ``auth_request`` asks this for a media request and keeps the answer
+    for a second (deploy/nginx/archive.conf), then serves the file itself; the
+    headers here (caching, sharing, security) are the ones it passes on. 403,
+    not 404: ``auth_request`` takes only 2xx, 401 and 403; nginx then asks
+    :func:`media` for the visitor's 404. Public knowledge only: the same answer
+    ``/media/<name>`` gives anyone.
+    """
+    audio = _public_audio(name) if _is_plain_name(name) else None
+    if audio is None:
+        return Response(status=403)
+    response = Response(status=204)
+    _cache_for(response, MEDIA_MAX_AGE)
     return response
 
 
@@ -328,20 +365,9 @@ def _public_audio(name: str) -> PublicAudio | None:
 
 
 def _served_piece(response: Response, size: int | None) -> tuple[int, int] | None:
-    """The bytes ``(start, stop)`` this response hands out, or None (no body, or unknown).
-
-    Behind nginx (``X-Accel-Redirect``) the app answers before nginx does: the
-    requested range is what nginx will send.
-    """
+    """The bytes ``(start, stop)`` this response hands out, or None (no body, or unknown)."""
     if not size:
         return None
-    if "X-Accel-Redirect" in response.headers:
-        if request.if_none_match or request.if_modified_since:
-            return None  # nginx may well answer 304
-        requested = request.range
-        if requested is None:
-            return (0, size)
-        return requested.range_for_length(size)
     if response.status_code == 206 and response.content_range is not None:
         start, stop = response.content_range.start, response.content_range.stop
         return None if start is None or stop is None else (start, stop)

@@ -29,11 +29,14 @@ from conftest import fresh_database, make_config  # tests/conftest.py (on sys.pa
 from editor.conftest import PASSWORD, form_fields, make_editor
 from flask import Flask
 from live import Browser
-from serving import Node, app_node, error_log, free_port, nginx, render_site
+from serving import Node, app_node, download_counter, error_log, free_port, nginx, render_site
 from sqlalchemy import select
+from stats.conftest import ANTENNAPOD, APPLE, count, stored_text
 
-from archive import create_app, database, editorial
-from archive.models import Episode, db
+from archive import create_app, database, editorial, stats
+from archive.audio import FORMATS
+from archive.models import Episode, StatsProgress, db
+from archive.stats.store import salt_for, visitor_hash
 
 from .conftest import require_nginx
 
@@ -81,6 +84,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
             home.mkdir(exist_ok=True)
             nodes.append(stack.enter_context(app_node(config, index, HOME=str(home))))
         prefix = folder / "nginx"
+        stack.enter_context(
+            download_counter(config, nodes[0].index, prefix, ARCHIVE_STATS_FLUSH_SECONDS="0")
+        )
         port = free_port()
         upstreams = [f"127.0.0.1:{node.port}" for node in nodes]
         site = render_site(upstreams, port, prefix, config["MEDIA_DIR"])
@@ -152,14 +158,98 @@ def test_the_internal_media_location_is_not_reachable_from_outside(site):
     assert answer.content != media_bytes(site, episode)
 
 
-def test_a_withdrawn_episodes_media_is_gone_through_nginx_at_once(site):
+#: How long nginx keeps the app's answer to "is this audio public?" (proxy_cache_valid 1s;
+#: nginx counts whole seconds, so an answer lives into the next second at most).
+CHECK_KEPT = 2.0
+
+
+def test_a_withdrawn_episodes_media_is_gone_once_the_check_expires(site):
     episode = public_episode(site, episode_slugs(site)[-1])
     url = f"{site.base}/media/{episode.audio_path}"
     assert requests.get(url, headers={"Range": "bytes=0-99"}, timeout=10).status_code == 206
     with site.app.app_context():
         editorial.withdraw("episode", episode.id, "test", editorial.COMMAND_LINE)
+    time.sleep(CHECK_KEPT)
     for _ in range(3):
-        assert requests.get(url, headers={"Range": "bytes=0-99"}, timeout=10).status_code == 404
+        gone = requests.get(url, headers={"Range": "bytes=0-99"}, timeout=10)
+        assert gone.status_code == 404
+        assert gone.text == "Niet gevonden.\n"  # the app's own answer
+        assert gone.content != media_bytes(site, episode)[:100]
+
+
+def test_nginx_asks_the_app_once_for_many_range_requests(site):
+    """The public check is cached: a player's ranges do not each reach a node."""
+    episode = public_episode(site, episode_slugs(site)[0])
+    url = f"{site.base}/media/{episode.audio_path}"
+    statuses = [
+        requests.get(url, headers={"Range": f"bytes={n}-{n + 9}"}, timeout=10).headers.get(
+            "X-Cache-Status"
+        )
+        for n in range(0, 200, 10)
+    ]
+    assert "HIT" in statuses
+
+
+def test_the_media_types_are_the_ones_the_app_gives():
+    """archive.conf's types for /media/ against archive/audio's formats, and in practice."""
+    conf = (Path(__file__).parents[2] / "deploy" / "nginx" / "archive.conf").read_text()
+    block = re.search(r"location \^~ /media/ \{.*?types \{(.*?)\}", conf, re.S)
+    assert block is not None
+    declared = {}
+    for entry in block.group(1).split(";"):
+        words = entry.split()
+        declared.update({ext: words[0] for ext in words[1:]})
+    assert declared == {fmt.extension.lstrip("."): fmt.mime for fmt in FORMATS.values()}
+
+
+# --- downloads counted from nginx's log -------------------------------------------------
+
+
+def downloads(site: Site, episode_id: int) -> int:
+    with site.app.app_context():
+        return count("download", episode_id)
+
+
+def test_downloads_are_counted_from_nginx_log_and_nothing_raw_is_kept(site):
+    episode = public_episode(site, episode_slugs(site)[1])
+    url = f"{site.base}/media/{episode.audio_path}"
+    size = len(media_bytes(site, episode))
+    before = downloads(site, episode.id)
+    # Another visitor asks only what is not a download: HEAD, 304, 416.
+    looker = {"User-Agent": APPLE}
+    etag = requests.head(url, headers=looker, timeout=10).headers["ETag"]
+    assert (
+        requests.get(url, headers={**looker, "If-None-Match": etag}, timeout=10).status_code == 304
+    )
+    beyond = {**looker, "Range": f"bytes={size + 10}-"}
+    assert requests.get(url, headers=beyond, timeout=10).status_code == 416
+    # A player fetches the file in ranges: together the whole file (a minute, or all of it).
+    player = {"User-Agent": ANTENNAPOD}
+    for start in range(0, size, size // 4 + 1):
+        ranged = {**player, "Range": f"bytes={start}-{start + size // 4}"}
+        assert requests.get(url, headers=ranged, timeout=10).status_code == 206
+
+    deadline = time.monotonic() + PATIENCE
+    while downloads(site, episode.id) == before and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert downloads(site, episode.id) == before + 1
+    with site.app.app_context():
+        # The lines are read in order: the looker's came first and made nothing.
+        salt = salt_for(db.session.connection(), stats.today())
+        for agent in (APPLE, ANTENNAPOD):
+            hashed = visitor_hash(salt, "127.0.0.1", agent)
+            rows = db.session.scalars(
+                select(StatsProgress).where(StatsProgress.visitor == hashed)
+            ).all()
+            assert [(row.episode_id, row.counted) for row in rows] == (
+                [(episode.id, True)] if agent == ANTENNAPOD else []
+            )
+        stored = stored_text()
+    assert "127.0.0.1" not in stored and "AntennaPod" not in stored
+    # nginx's own log keeps neither the address nor the User-Agent either.
+    access_log = (site.prefix / "access.log").read_text()
+    assert episode.audio_path in access_log
+    assert "127.0.0.1" not in access_log and "AntennaPod" not in access_log
 
 
 # --- slow clients ------------------------------------------------------------------------

@@ -23,7 +23,15 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from archive import stats
-from archive.models import Episode, StatsDaily, db
+from archive.models import (
+    Episode,
+    StatsDaily,
+    StatsProgress,
+    StatsQuery,
+    StatsSalt,
+    StatsSearcher,
+    db,
+)
 
 ANTENNAPOD = "AntennaPod/3.2.0"
 APPLE = "AppleCoreMedia/1.0.0.21E236 (iPhone; U; CPU OS 17_4 like Mac OS X; nl_nl)"
@@ -96,3 +104,11 @@ def count(metric: str, item_id: int | None = None, app_key: str | None = None) -
     if app_key is not None:
         query = query.where(StatsDaily.app == app_key)
     return int(db.session.scalar(query))
+
+
+def stored_text() -> str:
+    """Every value the statistics tables hold, as one text (to look for what must not be there)."""
+    db.session.expire_all()
+    tables = (StatsDaily, StatsQuery, StatsSalt, StatsProgress, StatsSearcher)
+    rows = [row for table in tables for row in db.session.execute(select(table.__table__))]
+    return "\n".join(" ".join(str(value) for value in row) for row in rows)
