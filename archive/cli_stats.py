@@ -11,7 +11,6 @@ import contextlib
 import signal
 import threading
 from datetime import date, datetime, timedelta
-from pathlib import Path
 
 import click
 from flask import current_app
@@ -81,15 +80,15 @@ def stats_command(table: str, since: datetime | None, until: datetime | None, as
 
 @click.command("count-downloads")
 @click.option(
-    "--socket",
-    "path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default="/run/archive/stats.sock",
+    "--listen",
+    "address",
+    default=proxylog.DEFAULT_ADDRESS,
     show_default=True,
-    help="The unix socket nginx logs media requests to (ARCHIVE_STATS_SOCKET of render.py).",
+    help="Where nginx sends its media log lines: host:port (UDP) or unix:/path"
+    " (ARCHIVE_STATS_LOG of deploy/nginx/render.py).",
 )
 @with_appcontext
-def count_downloads(path: Path) -> None:
+def count_downloads(address: str) -> None:
     """Count downloads from nginx's log lines, until stopped (SIGTERM or Ctrl-C).
 
     Behind nginx the audio is sent by nginx, so it is nginx's log that says what
@@ -98,10 +97,10 @@ def count_downloads(path: Path) -> None:
     """
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    click.echo(f"Counting downloads from {path}.")
+    click.echo(f"Counting downloads from {address}.")
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     counter = None
     with contextlib.suppress(KeyboardInterrupt):
-        counter = proxylog.listen(app, path, stop)
+        counter = proxylog.listen(app, address, stop)
     if counter is not None:
         click.echo(f"Stopped: {counter.lines} lines, {counter.counted} counted fetches.")

@@ -442,14 +442,15 @@ def main() -> None:
         for label, cached in (("site", True), ("app only", False)):
             prefix = workdir / f"nginx-{label.replace(' ', '-')}"
             port = free_port()
-            site = render_site(upstreams, port, prefix, config["MEDIA_DIR"])
-            if not cached:
-                site = site.replace("proxy_cache archive_micro;", "proxy_cache off;")
             counter_log = stack.enter_context((workdir / f"counter-{port}.log").open("w"))
-            with (
-                download_counter(config, nodes[0].index, prefix, counter_log),
-                nginx(prefix, site, worker_processes="auto") as base,
-            ):
+            with ExitStack() as running:
+                counter = running.enter_context(
+                    download_counter(config, nodes[0].index, counter_log)
+                )
+                site = render_site(upstreams, port, prefix, config["MEDIA_DIR"], counter)
+                if not cached:
+                    site = site.replace("proxy_cache archive_micro;", "proxy_cache off;")
+                base = running.enter_context(nginx(prefix, site, worker_processes="auto"))
                 if cached:
                     static_requests = save_static_copy(base, requests, workdir / "static")
                 results[label] = load(base, requests, args.seconds, args.connections, args.alone)

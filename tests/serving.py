@@ -152,30 +152,42 @@ def _running(
             process.wait()
 
 
-def stats_socket(prefix: Path) -> Path:
-    """Where nginx under ``prefix`` sends its media log lines (``flask count-downloads``)."""
-    return prefix / "stats.sock"
+def free_udp_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 @contextmanager
 def download_counter(
-    config: Mapping, index: Path, prefix: Path, output: IO[str] | None = None, **extra: str
-) -> Iterator[Path]:
-    """``flask count-downloads`` on nginx's socket under ``prefix`` (yields the socket)."""
-    path = stats_socket(prefix)
-    prefix.mkdir(parents=True, exist_ok=True)
+    config: Mapping, index: Path, output: IO[str] | None = None, **extra: str
+) -> Iterator[str]:
+    """``flask count-downloads`` on a free loopback UDP port; yields its address for nginx."""
+    port = free_udp_port()
+    address = f"127.0.0.1:{port}"
     env = node_environment(config, index, **extra)
-    command = [str(FLASK), "count-downloads", "--socket", str(path)]
+    command = [str(FLASK), "count-downloads", "--listen", address]
     with _running(command, env, output) as process:
         deadline = time.monotonic() + 60
-        while not path.is_socket():
+        while not udp_bound(port):
             if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"flask count-downloads did not open {path}")
+                raise RuntimeError(f"flask count-downloads did not bind {address}")
             time.sleep(0.1)
-        yield path
+        yield address
 
 
-def render_site(upstreams: list[str], listen: int, prefix: Path, media: str) -> str:
+def udp_bound(port: int) -> bool:
+    """True once a socket on this machine is bound to UDP ``port`` (read from /proc)."""
+    suffix = f":{port:04X}"
+    for table in (Path("/proc/net/udp"), Path("/proc/net/udp6")):
+        if table.exists():
+            lines = table.read_text().splitlines()[1:]
+            if any(line.split()[1].endswith(suffix) for line in lines):
+                return True
+    return False
+
+
+def render_site(upstreams: list[str], listen: int, prefix: Path, media: str, stats_log: str) -> str:
     """``deploy/nginx/archive.conf`` rendered by ``render.py`` for this prefix."""
     env = {
         **os.environ,
@@ -186,7 +198,8 @@ def render_site(upstreams: list[str], listen: int, prefix: Path, media: str) -> 
         "ARCHIVE_X_ACCEL_REDIRECT": ACCEL_PREFIX,
         "ARCHIVE_NGINX_CACHE_DIR": str(prefix / "cache"),
         "ARCHIVE_ACCESS_LOG": str(prefix / "access.log"),
-        "ARCHIVE_STATS_SOCKET": str(stats_socket(prefix)),
+        # Where nginx sends its media log lines (download_counter's address).
+        "ARCHIVE_STATS_LOG": stats_log,
     }
     result = subprocess.run(
         [sys.executable, str(NGINX_RENDER)], env=env, capture_output=True, text=True, check=True

@@ -3,11 +3,12 @@
 Behind nginx the audio's bytes never pass through the app (nginx asks the app,
 once a second per file, whether an episode is public, then sends the file
 itself). nginx writes one JSON line per media request (``log_format
-archive_stats`` in deploy/nginx/archive.conf) to a local unix datagram socket
-(``access_log syslog:server=unix:...``); ``flask count-downloads`` listens
-there. Each line goes straight to :meth:`Recorder.download`, where address
-and User-Agent become the day's salted hash: no line is stored, on disk or
-in the database. nginx never waits for the listener: a datagram it cannot
+archive_stats`` in deploy/nginx/archive.conf) as a syslog datagram (``access_log
+syslog:server=...``) to ``flask count-downloads``, on the loopback's UDP
+(default ``127.0.0.1:5140``) or a unix socket (``unix:/path``). Each line
+goes straight to :meth:`Recorder.download`, where address and User-Agent
+become the day's salted hash: no line is stored, on disk or in the database.
+nginx never waits for the listener: a datagram it cannot
 deliver is dropped (and so is that count), the audio is sent all the same.
 
 The bytes counted are the bytes nginx sent (``$body_bytes_sent``) from the
@@ -45,8 +46,13 @@ MEDIA_PREFIX = "/media/"
 #: A datagram's largest size read; nginx's syslog lines are far shorter.
 DATAGRAM_BYTES = 65536
 #: Receive buffer asked of the kernel: bursts of a few thousand lines wait here
-#: while the buffer is written (the kernel may grant less; see ``net.core.rmem_max``).
+#: while the buffer is written (the kernel grants at most ``net.core.rmem_max``).
+#: A unix socket also queues at most ``net.unix.max_dgram_qlen`` datagrams (10
+#: by the kernel's default, 512 by systemd's): UDP on the loopback is the default.
 RECEIVE_BUFFER = 8 * 1024 * 1024
+#: Where ``flask count-downloads`` listens unless told otherwise (nginx's syntax).
+DEFAULT_ADDRESS = "127.0.0.1:5140"
+UNIX_PREFIX = "unix:"
 #: Audio names remembered (a name's episode, size and duration never change).
 NAMES_KEPT = 4096
 
@@ -195,24 +201,40 @@ class Counter:
             found.flush_soon()
 
 
-def open_socket(path: Path, mode: int = 0o666) -> socket.socket:
-    """A unix datagram socket at ``path`` (a stale one from a killed listener is replaced).
+def open_socket(address: str, mode: int = 0o666) -> socket.socket:
+    """A datagram socket bound to ``address``: ``host:port`` (UDP) or ``unix:/path``.
 
-    ``mode`` lets nginx's workers (another user) write to it; anyone who can
-    reach the folder can then send lines, so keep the folder itself closed
-    (systemd's ``RuntimeDirectory``).
+    The syntax is nginx's ``syslog:server=``. A unix socket left by a killed
+    listener is replaced; ``mode`` lets nginx's workers (another user) write to
+    it, so keep its folder closed (systemd's ``RuntimeDirectory``). On UDP,
+    listen on the loopback only: the lines carry addresses.
     """
-    if path.is_socket():
-        path.unlink()
-    sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    if address.startswith(UNIX_PREFIX):
+        path = Path(address[len(UNIX_PREFIX) :])
+        if path.is_socket():
+            path.unlink()
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        where: Any = str(path)
+    else:
+        host, _, port = address.rpartition(":")
+        host = host.strip("[]") or "127.0.0.1"
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        sock = socket.socket(family, socket.SOCK_DGRAM)
+        where = (host, int(port))
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, RECEIVE_BUFFER)
-        sock.bind(str(path))
-        os.chmod(path, mode)
+        sock.bind(where)
+        if isinstance(where, str):
+            os.chmod(where, mode)
     except OSError:
         sock.close()
         raise
     return sock
+
+
+def _remove(address: str) -> None:
+    if address.startswith(UNIX_PREFIX):
+        Path(address[len(UNIX_PREFIX) :]).unlink(missing_ok=True)
 
 
 def datagrams(sock: socket.socket, stop: threading.Event, wake: float) -> Iterator[bytes | None]:
@@ -234,10 +256,10 @@ def datagrams(sock: socket.socket, stop: threading.Event, wake: float) -> Iterat
             return
 
 
-def listen(app: Flask, path: Path, stop: threading.Event, wake: float = 1.0) -> Counter:
-    """Count downloads from the datagrams at ``path`` until ``stop`` is set; then write them."""
+def listen(app: Flask, address: str, stop: threading.Event, wake: float = 1.0) -> Counter:
+    """Count downloads from the datagrams at ``address`` until ``stop`` is set; then write them."""
     counter = Counter(app)
-    sock = open_socket(path)
+    sock = open_socket(address)
     try:
         with app.app_context():
             for datagram in datagrams(sock, stop, wake):
@@ -246,7 +268,7 @@ def listen(app: Flask, path: Path, stop: threading.Event, wake: float = 1.0) -> 
                 counter.write_if_due()
     finally:
         sock.close()
-        path.unlink(missing_ok=True)
+        _remove(address)
         found = recorder(app)
         found.wait()
         found.flush()

@@ -54,8 +54,8 @@ PLACEHOLDERS: dict[str, tuple[str, str, Callable[[str], str]]] = {
     "ARCHIVE_CLIENT_MAX_BODY": ("ARCHIVE_MAX_UPLOAD_MB", "500", _client_max_body),
     "ARCHIVE_NGINX_CACHE_DIR": ("ARCHIVE_NGINX_CACHE_DIR", "/var/cache/nginx/archive", str),
     "ARCHIVE_ACCESS_LOG": ("ARCHIVE_ACCESS_LOG", "/var/log/nginx/archive.access.log", str),
-    # Where `flask count-downloads` listens for the media log lines.
-    "ARCHIVE_STATS_SOCKET": ("ARCHIVE_STATS_SOCKET", "/run/archive/stats.sock", str),
+    # Where `flask count-downloads` listens for the media log lines (host:port or unix:/path).
+    "ARCHIVE_STATS_LOG": ("ARCHIVE_STATS_LOG", "127.0.0.1:5140", str),
 }
 
 

@@ -84,12 +84,12 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
             home.mkdir(exist_ok=True)
             nodes.append(stack.enter_context(app_node(config, index, HOME=str(home))))
         prefix = folder / "nginx"
-        stack.enter_context(
-            download_counter(config, nodes[0].index, prefix, ARCHIVE_STATS_FLUSH_SECONDS="0")
+        counter = stack.enter_context(
+            download_counter(config, nodes[0].index, ARCHIVE_STATS_FLUSH_SECONDS="0")
         )
         port = free_port()
         upstreams = [f"127.0.0.1:{node.port}" for node in nodes]
-        site = render_site(upstreams, port, prefix, config["MEDIA_DIR"])
+        site = render_site(upstreams, port, prefix, config["MEDIA_DIR"], counter)
         base = stack.enter_context(nginx(prefix, site))
         yield Site(base, nodes[0], nodes[1], app, prefix, folder / "home")
         assert "[alert]" not in error_log(prefix)

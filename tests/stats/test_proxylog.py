@@ -3,7 +3,7 @@
 The lines are written as nginx writes them with deploy/nginx/archive.conf's
 ``archive_stats`` format (tests/integration/test_nginx.py has real nginx
 send them); here they go through a real unix datagram socket into the real
-recorder and database.
+recorder and database, over a unix socket and over the loopback's UDP.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
+from serving import udp_bound
 from sqlalchemy import select
 
 from archive import create_app, stats
@@ -133,31 +134,41 @@ def socket_path() -> Iterator[Path]:
 class Listener:
     """``proxylog.listen`` in a thread, as ``flask count-downloads`` runs it."""
 
-    def __init__(self, app: Flask, path: Path) -> None:
-        self.path = path
+    def __init__(self, app: Flask, address: str) -> None:
+        self.address = address
         self.stop = threading.Event()
         self.result: list[proxylog.Counter] = []
         self.thread = threading.Thread(
-            target=lambda: self.result.append(proxylog.listen(app, path, self.stop, wake=0.05))
+            target=lambda: self.result.append(proxylog.listen(app, address, self.stop, wake=0.05))
         )
         self.thread.start()
         while not self._accepting():
             assert self.thread.is_alive(), "the listener stopped before it opened its socket"
             self.stop.wait(0.01)
 
+    def _where(self) -> tuple[int, str | tuple[str, int]]:
+        if self.address.startswith("unix:"):
+            return socket.AF_UNIX, self.address[len("unix:") :]
+        host, _, port = self.address.rpartition(":")
+        return socket.AF_INET, (host, int(port))
+
     def _accepting(self) -> bool:
-        """True once the socket takes datagrams (a stale socket file refuses them)."""
-        with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as probe:
+        """True once the listener's socket is bound (a stale unix socket refuses datagrams)."""
+        family, where = self._where()
+        if family != socket.AF_UNIX:
+            return udp_bound(where[1])
+        with socket.socket(family, socket.SOCK_DGRAM) as probe:
             try:
-                probe.connect(str(self.path))
+                probe.connect(where)
             except OSError:
                 return False
         return True
 
     def send(self, *datagrams: bytes) -> None:
-        with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sender:
+        family, where = self._where()
+        with socket.socket(family, socket.SOCK_DGRAM) as sender:
             for datagram in datagrams:
-                sender.sendto(datagram, str(self.path))
+                sender.sendto(datagram, where)
 
     def close(self) -> proxylog.Counter:
         self.stop.set()
@@ -166,9 +177,16 @@ class Listener:
         return self.result[0]
 
 
-@pytest.fixture
-def listener(app: Flask, demo, socket_path: Path) -> Iterator[Listener]:
-    running = Listener(app, socket_path)
+def free_udp_address() -> str:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return f"127.0.0.1:{probe.getsockname()[1]}"
+
+
+@pytest.fixture(params=["unix", "udp"])
+def listener(request, app: Flask, demo, socket_path: Path) -> Iterator[Listener]:
+    address = f"unix:{socket_path}" if request.param == "unix" else free_udp_address()
+    running = Listener(app, address)
     yield running
     if not running.stop.is_set():
         running.close()
@@ -229,7 +247,7 @@ def test_a_stale_socket_is_replaced_and_removed_at_the_end(app, demo, socket_pat
     stale = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
     stale.bind(str(socket_path))
     stale.close()  # a killed listener leaves its socket file behind
-    running = Listener(app, socket_path)
+    running = Listener(app, f"unix:{socket_path}")
     try:
         running.send(nginx_line(f"/media/{episode.audio_path}", 200, episode.audio_size))
     finally:
@@ -258,7 +276,7 @@ def test_a_busy_socket_keeps_counting_while_the_buffer_is_written(app_config, de
         for n in range(60)
         for e in episodes
     ]
-    running = Listener(busy, socket_path)
+    running = Listener(busy, f"unix:{socket_path}")
     try:
         running.send(*lines)
     finally:
