@@ -102,8 +102,12 @@ STATIC_SITE = """\
 server {{
     listen 127.0.0.1:{port};
     server_tokens off;
-    # Logged like the site (one line per request), so the ratio does not favour static.
+    # Logged like the site (one line per request), and files kept open as the
+    # site keeps them, so the ratio does not favour the site.
     access_log {log};
+    open_file_cache max=10000 inactive=30s;
+    open_file_cache_valid 5s;
+    open_file_cache_errors off;
     root {root};
     location / {{ }}
 }}
