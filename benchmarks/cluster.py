@@ -19,7 +19,8 @@ a 1 MB range of an episode's audio. It runs three times in the same run:
 - ``site``: the real nginx site (micro-cache on);
 - ``app only``: the same site with ``proxy_cache off`` (every request reaches
   a node; every media request asks a node whether its episode is public);
-- ``static``: nginx serving a saved copy of the same responses as plain files.
+- ``static``: nginx serving a saved copy of the same responses as plain files
+  (each body as a file, sent with the site's headers).
 
 With ``--alone`` each route runs on its own in turn instead, with all the
 connections (six times as long), so a route's ratio is not moved by what the
@@ -110,8 +111,15 @@ server {{
     open_file_cache_errors off;
     root {root};
     location / {{ }}
+{locations}
 }}
 """
+#: Headers nginx writes itself for a static file (or that describe one connection):
+#: not copied from the site's response.
+OWN_HEADERS = {
+    "date", "server", "connection", "keep-alive", "transfer-encoding", "content-length",
+    "content-type", "etag", "last-modified", "accept-ranges", "content-range",
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -324,18 +332,38 @@ def load(
     return {name: parse(process.communicate()[0]) for name, process in running.items()}
 
 
-def save_static_copy(base: str, requests: dict[str, Request], folder: Path) -> dict[str, Request]:
-    """The same responses as files under ``folder``; the requests that fetch them."""
+def save_static_copy(
+    base: str, requests: dict[str, Request], folder: Path
+) -> tuple[dict[str, Request], str]:
+    """The same responses as files under ``folder``: the requests that fetch them, and the
+    nginx locations that send each file with the site's headers (type, caching, security).
+
+    The copies are the same responses, not only the same bodies: the site's
+    headers are a real part of what it sends (about a kilobyte of security
+    headers on a page), so the static copy sends them too.
+    """
     folder.mkdir()
     (folder / "hulp").write_text("")  # what tests/serving.py asks for to see nginx is up
     static = {}
+    locations = []
     for name, request in requests.items():
         # The whole file for media: the same range is asked of it.
         file_name = re.sub(r"\W+", "-", name) + (".mp3" if ROUTES[name] == "media" else "")
         with urllib.request.urlopen(base + request.path, timeout=30) as answer:
             (folder / file_name).write_bytes(answer.read())
+            headers = [(k, v) for k, v in answer.headers.items() if k.lower() not in OWN_HEADERS]
+            content_type = answer.headers.get("Content-Type", "application/octet-stream")
+        lines = [f'        types {{ }} default_type "{content_type}";']
+        lines += [f'        add_header {k} "{_quoted(v)}";' for k, v in headers]
+        locations.append(f"    location = /{file_name} {{\n" + "\n".join(lines) + "\n    }")
         static[name] = Request(f"/{file_name}", request.headers)
-    return static
+    return static, "\n".join(locations)
+
+
+def _quoted(value: str) -> str:
+    if "$" in value:
+        raise ValueError(f"a header value nginx would read as a variable: {value!r}")
+    return value.replace("\\", "\\\\").replace('"', '\\"')
 
 
 def error_log_summary(prefix: Path, top: int = 3) -> str:
@@ -461,13 +489,15 @@ def main() -> None:
                     site = site.replace("proxy_cache archive_micro;", "proxy_cache off;")
                 base = running.enter_context(nginx(prefix, site, worker_processes="auto"))
                 if cached:
-                    static_requests = save_static_copy(base, requests, workdir / "static")
+                    static_requests, locations = save_static_copy(
+                        base, requests, workdir / "static"
+                    )
                 results[label] = load(base, requests, args.seconds, args.connections, args.alone)
             logs[label] = error_log_summary(prefix) + counted(workdir / f"counter-{port}.log")
         prefix = workdir / "nginx-static"
         port = free_port()
         static_site = STATIC_SITE.format(
-            port=port, root=workdir / "static", log=prefix / "access.log"
+            port=port, root=workdir / "static", log=prefix / "access.log", locations=locations
         )
         with nginx(prefix, static_site, worker_processes="auto") as base:
             results["static"] = load(
