@@ -53,6 +53,8 @@ RECEIVE_BUFFER = 8 * 1024 * 1024
 #: Where ``flask count-downloads`` listens unless told otherwise (nginx's syntax).
 DEFAULT_ADDRESS = "127.0.0.1:5140"
 UNIX_PREFIX = "unix:"
+#: The statuses of an answer with a file's bytes; only these are looked up.
+SENT_STATUSES = frozenset({200, 206})
 #: Audio names remembered (a name's episode, size and duration never change).
 NAMES_KEPT = 4096
 
@@ -177,6 +179,8 @@ class Counter:
         """Count one datagram's download, if it is one."""
         self.lines += 1
         line = parse(datagram)
+        if line is not None and (line.method != "GET" or line.status not in SENT_STATUSES):
+            return  # a media line, but no bytes of a file (HEAD, 304, 404, 416, ...)
         audio = self._audio(line.name) if line is not None else None
         if line is None or audio is None:
             self.ignored += 1

@@ -257,11 +257,12 @@ def test_a_stale_socket_is_replaced_and_removed_at_the_end(app, demo, socket_pat
     assert count("download", episode.id) == 1
 
 
-def test_an_unknown_name_is_read_once(app, listener, episode):
+def test_an_unknown_name_is_read_once_and_a_404_not_at_all(app, listener, episode):
     listener.send(*[nginx_line("/media/9999-unknown.mp3", 200, 10)] * 5)
+    listener.send(*[nginx_line(f"/media/{n}-probe.mp3", 404, 15) for n in range(5)])
     counter = listener.close()
     assert counter.ignored == 5
-    assert "9999-unknown.mp3" in counter.names._found
+    assert list(counter.names._found) == ["9999-unknown.mp3"]
 
 
 def test_a_busy_socket_keeps_counting_while_the_buffer_is_written(app_config, demo, socket_path):
