@@ -53,7 +53,7 @@ RECEIVE_BUFFER = 8 * 1024 * 1024
 #: Where ``flask count-downloads`` listens unless told otherwise (nginx's syntax).
 DEFAULT_ADDRESS = "127.0.0.1:5140"
 UNIX_PREFIX = "unix:"
-#: The statuses of an answer with a file's bytes; only these are looked up.
+#: The statuses of an answer with a file's bytes (the only lines counted or looked up).
 SENT_STATUSES = frozenset({200, 206})
 #: Audio names remembered (a name's episode, size and duration never change).
 NAMES_KEPT = 4096
@@ -74,6 +74,11 @@ class Line:
     @property
     def visit(self) -> Visit:
         return Visit(self.method, self.address, self.user_agent)
+
+    @property
+    def sends_a_file(self) -> bool:
+        """A GET answered with a file's bytes (not HEAD, 304, 404, 416, ...)."""
+        return self.method == "GET" and self.status in SENT_STATUSES
 
 
 def parse(datagram: bytes) -> Line | None:
@@ -107,12 +112,10 @@ def parse(datagram: bytes) -> Line | None:
 
 def pieces(line: Line, size: int) -> list[byte_ranges.Range]:
     """The byte ranges ``line`` delivered of a file of ``size`` bytes (none for HEAD, 304, ...)."""
-    if line.method != "GET" or line.sent <= 0 or size <= 0:
+    if not line.sends_a_file or line.sent <= 0 or size <= 0:
         return []
     if line.status == 200:
         return [(0, min(line.sent, size))]
-    if line.status != 206:
-        return []
     requested = parse_range_header(line.range)
     if requested is None:
         return []
@@ -179,8 +182,8 @@ class Counter:
         """Count one datagram's download, if it is one."""
         self.lines += 1
         line = parse(datagram)
-        if line is not None and (line.method != "GET" or line.status not in SENT_STATUSES):
-            return  # a media line, but no bytes of a file (HEAD, 304, 404, 416, ...)
+        if line is not None and not line.sends_a_file:
+            return  # a media line, but no bytes of a file: nothing to look up
         audio = self._audio(line.name) if line is not None else None
         if line is None or audio is None:
             self.ignored += 1
@@ -213,8 +216,8 @@ def open_socket(address: str, mode: int = 0o666) -> socket.socket:
     it, so keep its folder closed (systemd's ``RuntimeDirectory``). On UDP,
     listen on the loopback only: the lines carry addresses.
     """
-    if address.startswith(UNIX_PREFIX):
-        path = Path(address[len(UNIX_PREFIX) :])
+    path = _unix_path(address)
+    if path is not None:
         if path.is_socket():
             path.unlink()
         sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
@@ -236,9 +239,9 @@ def open_socket(address: str, mode: int = 0o666) -> socket.socket:
     return sock
 
 
-def _remove(address: str) -> None:
-    if address.startswith(UNIX_PREFIX):
-        Path(address[len(UNIX_PREFIX) :]).unlink(missing_ok=True)
+def _unix_path(address: str) -> Path | None:
+    """The socket file of a ``unix:/path`` address (None for ``host:port``)."""
+    return Path(address[len(UNIX_PREFIX) :]) if address.startswith(UNIX_PREFIX) else None
 
 
 def datagrams(sock: socket.socket, stop: threading.Event, wake: float) -> Iterator[bytes | None]:
@@ -272,7 +275,9 @@ def listen(app: Flask, address: str, stop: threading.Event, wake: float = 1.0) -
                 counter.write_if_due()
     finally:
         sock.close()
-        _remove(address)
+        path = _unix_path(address)
+        if path is not None:
+            path.unlink(missing_ok=True)
         found = recorder(app)
         found.wait()
         found.flush()

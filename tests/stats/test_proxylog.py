@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from serving import udp_bound
+from serving import free_udp_port, udp_bound
 from sqlalchemy import select
 
 from archive import create_app, stats
@@ -177,15 +177,9 @@ class Listener:
         return self.result[0]
 
 
-def free_udp_address() -> str:
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return f"127.0.0.1:{probe.getsockname()[1]}"
-
-
 @pytest.fixture(params=["unix", "udp"])
 def listener(request, app: Flask, demo, socket_path: Path) -> Iterator[Listener]:
-    address = f"unix:{socket_path}" if request.param == "unix" else free_udp_address()
+    address = f"unix:{socket_path}" if request.param == "unix" else f"127.0.0.1:{free_udp_port()}"
     running = Listener(app, address)
     yield running
     if not running.stop.is_set():
